@@ -1,0 +1,230 @@
+"""Importing, listing and deleting articles. An import stores the article and its claims in
+one transaction: an article is in the database whole or not at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import false, func, or_
+from sqlmodel import Session, col, delete, select
+
+from factcheck.errors import DuplicateError, InputError, NotFoundError
+from factcheck.models import Article, Assessment, ChainHopRow, Claim
+from factcheck.split import split_into_claims
+from factcheck.textio import DecodedArticle, content_hash, decode_article
+from schemas.records import ArticleMeta
+
+TITLE_FROM_TEXT_CHARS = 200
+
+
+def find_by_hash(session: Session, text: str) -> Article | None:
+    return session.exec(select(Article).where(Article.content_hash == content_hash(text))).first()
+
+
+def import_text(
+    session: Session,
+    text: str,
+    meta: ArticleMeta | None = None,
+    *,
+    source_file: str | None = None,
+    html: str | None = None,
+    fetched_at: datetime | None = None,
+) -> Article:
+    """Store `text` as an article split into claims; refuse text that is already stored."""
+    meta = meta or ArticleMeta()
+    if not text.strip():
+        raise InputError(f"{source_file or 'the article'} is empty: nothing to import")
+    if "\x00" in text:
+        raise InputError(f"{source_file or 'the article'} contains NUL bytes: not a text file")
+    existing = find_by_hash(session, text)
+    if existing is not None:
+        raise DuplicateError(
+            f"{source_file or 'this text'} is already imported as article {existing.id} "
+            f"({existing.title!r})",
+            existing_id=existing.id,
+        )
+    split = split_into_claims(text)
+    article = Article(
+        title=meta.title or _title_from(text, source_file),
+        outlet=meta.outlet,
+        author=meta.author or split.author,
+        url=meta.url,
+        published_at=meta.published or split.published,
+        text=text,
+        content_hash=content_hash(text),
+        source_file=source_file,
+        html=html,
+        fetched_at=fetched_at,
+    )
+    session.add(article)
+    session.flush()
+    assert article.id is not None
+    session.add_all(
+        Claim(
+            article_id=article.id,
+            position=index,
+            start=span.start,
+            end=span.end,
+            text=span.text,
+            kind=span.kind.value,
+        )
+        for index, span in enumerate(split.claims, start=1)
+    )
+    session.flush()
+    return article
+
+
+def _title_from(text: str, source_file: str | None) -> str:
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if first_line:
+        return first_line[:TITLE_FROM_TEXT_CHARS]
+    return Path(source_file).stem if source_file else "Untitled"
+
+
+def read_article_file(path: Path, max_bytes: int) -> DecodedArticle:
+    """Read and decode a file, with the errors users need: missing, a folder, too large."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give a file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"{path.name} is {size:,} bytes, over the {max_bytes:,}-byte limit")
+    return decode_article(path.read_bytes(), path.name, max_bytes=max_bytes)
+
+
+def meta_for(decoded: DecodedArticle, given: ArticleMeta) -> ArticleMeta:
+    """What the user typed wins over what the file says about itself."""
+    return ArticleMeta(
+        title=given.title or decoded.title,
+        outlet=given.outlet or decoded.site_name,
+        author=given.author or decoded.author,
+        url=given.url or decoded.url,
+        published=given.published or _safe_published(decoded.published),
+    )
+
+
+def _safe_published(value: str | None) -> str | None:
+    try:
+        return ArticleMeta(published=value).published
+    except ValueError:
+        return None
+
+
+def import_decoded(
+    session: Session, decoded: DecodedArticle, meta: ArticleMeta, source_file: str
+) -> Article:
+    return import_text(
+        session,
+        decoded.text,
+        meta_for(decoded, meta),
+        source_file=source_file,
+        html=decoded.html,
+    )
+
+
+def get_article(session: Session, article_id: int) -> Article:
+    article = session.get(Article, article_id)
+    if article is None:
+        raise NotFoundError(f"article {article_id} does not exist")
+    return article
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """An article as the Articles list shows it, counts computed in the query."""
+
+    id: int
+    title: str
+    outlet: str | None
+    published_at: str | None
+    claims: int
+    rated: int
+
+
+def _search_filter(search: str | None):  # type: ignore[no-untyped-def]
+    if not search or not search.strip():
+        return None
+    pattern = f"%{search.strip().lower()}%"
+    return or_(func.lower(Article.title).like(pattern), func.lower(Article.outlet).like(pattern))
+
+
+def count_articles(session: Session, search: str | None = None) -> int:
+    query = select(func.count()).select_from(Article)
+    condition = _search_filter(search)
+    if condition is not None:
+        query = query.where(condition)
+    return session.exec(query).one()
+
+
+def list_articles(
+    session: Session,
+    *,
+    search: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+    reviewer_id: int | None = None,
+) -> list[ArticleRow]:
+    """One page of articles, newest first, with claim counts and this reviewer's progress,
+    in a fixed number of queries whatever the page size."""
+    query = select(Article.id, Article.title, Article.outlet, Article.published_at).order_by(
+        col(Article.id).desc()
+    )
+    condition = _search_filter(search)
+    if condition is not None:
+        query = query.where(condition)
+    query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    page = session.exec(query).all()
+    ids = [row[0] for row in page]
+    if not ids:
+        return []
+    claim_counts = dict(
+        session.exec(
+            select(Claim.article_id, func.count())
+            .where(col(Claim.article_id).in_(ids), Claim.dropped == false())
+            .group_by(Claim.article_id)
+        ).all()
+    )
+    rated_counts: dict[int, int] = {}
+    if reviewer_id is not None:
+        rated_counts = dict(
+            session.exec(
+                select(Claim.article_id, func.count())
+                .join(Assessment, col(Assessment.claim_id) == Claim.id)
+                .where(
+                    col(Claim.article_id).in_(ids),
+                    Claim.dropped == false(),
+                    Assessment.reviewer_id == reviewer_id,
+                    Assessment.is_final == false(),
+                )
+                .group_by(Claim.article_id)
+            ).all()
+        )
+    return [
+        ArticleRow(
+            id=row[0],
+            title=row[1],
+            outlet=row[2],
+            published_at=row[3],
+            claims=claim_counts.get(row[0], 0),
+            rated=rated_counts.get(row[0], 0),
+        )
+        for row in page
+    ]
+
+
+def delete_article(session: Session, article_id: int) -> Article:
+    """Delete an article with its claims and their assessments (cascades)."""
+    article = get_article(session, article_id)
+    claim_ids = select(Claim.id).where(Claim.article_id == article_id)
+    assessment_ids = select(Assessment.id).where(col(Assessment.claim_id).in_(claim_ids))
+    session.exec(delete(ChainHopRow).where(col(ChainHopRow.assessment_id).in_(assessment_ids)))
+    session.exec(delete(Assessment).where(col(Assessment.claim_id).in_(claim_ids)))
+    session.exec(delete(Claim).where(Claim.article_id == article_id))
+    session.delete(article)
+    session.flush()
+    return article

@@ -1,0 +1,142 @@
+"""Recording a reviewer's assessment of a claim: attribution, chain, grades. Rating again
+updates that reviewer's row only; nobody else's assessment is touched."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, delete, select
+
+from factcheck.claims import get_claim
+from factcheck.models import Assessment, ChainHopRow, Claim, Reviewer, utcnow
+from factcheck.scoring import sourcing_score
+from factcheck.sources import resolve_or_create
+from schemas.records import AssessmentInput
+from schemas.spans import ChainHop
+from schemas.vocab import Relation, SourceKind
+
+
+def save_assessment(
+    session: Session,
+    claim_id: int,
+    reviewer: Reviewer,
+    data: AssessmentInput,
+    *,
+    final: bool = False,
+) -> Assessment:
+    """Insert or update `reviewer`'s assessment of the claim, replacing its chain."""
+    claim = get_claim(session, claim_id)
+    assessment = session.exec(
+        select(Assessment).where(
+            Assessment.claim_id == claim.id,
+            Assessment.reviewer_id == reviewer.id,
+            Assessment.is_final == final,
+        )
+    ).first()
+    now = utcnow()
+    if assessment is None:
+        assessment = Assessment(
+            claim_id=claim.id, reviewer_id=reviewer.id, is_final=final, created_at=now
+        )  # type: ignore[arg-type]
+    score = sourcing_score(data.chain, data.attribution_type, data.primary_source_url)
+    assessment.attribution_type = data.attribution_type.value if data.attribution_type else None
+    assessment.speaker = data.speaker
+    assessment.cue = data.cue
+    assessment.source_reliability = data.source_reliability
+    assessment.information_credibility = data.information_credibility
+    assessment.translated = data.is_translated
+    assessment.primary_source_url = data.primary_source_url
+    assessment.corroborated = data.corroborated or bool(data.corroborated_by)
+    assessment.corroborated_by = data.corroborated_by
+    assessment.notes = data.notes
+    assessment.spans = data.spans
+    assessment.sourcing_score = score.score
+    if data.suggestion_outcome is not None:
+        assessment.suggestion_outcome = data.suggestion_outcome.value
+    assessment.needs_review = False
+    assessment.updated_at = now
+    session.add(assessment)
+    session.flush()
+    session.exec(delete(ChainHopRow).where(col(ChainHopRow.assessment_id) == assessment.id))
+    for position, hop in enumerate(data.chain):
+        source = resolve_or_create(session, hop.name, hop.kind)
+        session.add(
+            ChainHopRow(
+                assessment_id=assessment.id,  # type: ignore[arg-type]
+                position=position,
+                name=hop.name,
+                kind=hop.kind.value,
+                relation=hop.relation.value if hop.relation and position else None,
+                source_id=source.id,
+            )
+        )
+    session.flush()
+    return assessment
+
+
+def chains_for(session: Session, assessment_ids: Iterable[int]) -> dict[int, list[ChainHop]]:
+    """Chains of many assessments in one query."""
+    ids = list(assessment_ids)
+    chains: dict[int, list[ChainHop]] = defaultdict(list)
+    if not ids:
+        return chains
+    rows = session.exec(
+        select(ChainHopRow)
+        .where(col(ChainHopRow.assessment_id).in_(ids))
+        .order_by(col(ChainHopRow.assessment_id), col(ChainHopRow.position))
+    )
+    for row in rows:
+        chains[row.assessment_id].append(
+            ChainHop(
+                name=row.name,
+                kind=SourceKind(row.kind),
+                relation=Relation(row.relation) if row.relation else None,
+            )
+        )
+    return chains
+
+
+@dataclass
+class AssessmentView:
+    """An assessment with its chain, as screens and commands show it."""
+
+    assessment: Assessment
+    chain: list[ChainHop]
+    reviewer: str
+
+
+def get_assessment(
+    session: Session, claim_id: int, reviewer: Reviewer, *, final: bool = False
+) -> AssessmentView | None:
+    assessment = session.exec(
+        select(Assessment).where(
+            Assessment.claim_id == claim_id,
+            Assessment.reviewer_id == reviewer.id,
+            Assessment.is_final == final,
+        )
+    ).first()
+    if assessment is None:
+        return None
+    return AssessmentView(
+        assessment, chains_for(session, [assessment.id]).get(assessment.id, []), reviewer.name
+    )  # type: ignore[list-item,arg-type]
+
+
+def assessments_for_article(
+    session: Session, article_id: int, reviewer_ids: list[int] | None = None
+) -> list[AssessmentView]:
+    """All assessments of an article's claims (optionally only some reviewers'), chains included,
+    in three queries whatever the number of claims."""
+    query = (
+        select(Assessment, Reviewer.name)
+        .join(Claim, col(Claim.id) == Assessment.claim_id)
+        .join(Reviewer, col(Reviewer.id) == Assessment.reviewer_id)
+        .where(Claim.article_id == article_id)
+    )
+    if reviewer_ids is not None:
+        query = query.where(col(Assessment.reviewer_id).in_(reviewer_ids))
+    rows = session.exec(query).all()
+    chains = chains_for(session, [a.id for a, _ in rows])  # type: ignore[misc]
+    return [AssessmentView(a, chains.get(a.id, []), name) for a, name in rows]  # type: ignore[arg-type]

@@ -1,0 +1,251 @@
+"""Editing claim boundaries: merge, split, trim/extend, add, drop, restore.
+
+Every edit keeps `article.text[claim.start:claim.end] == claim.text` and active claims never
+overlap. Assessments of a claim whose boundaries change are kept and flagged `needs_review`,
+never silently lost."""
+
+from __future__ import annotations
+
+from sqlalchemy import false
+from sqlmodel import Session, col, select, update
+
+from factcheck.errors import InputError, NotFoundError
+from factcheck.models import Article, Assessment, Claim, utcnow
+from schemas.vocab import ClaimKind
+
+
+def get_claim(session: Session, claim_id: int) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise NotFoundError(f"claim {claim_id} does not exist")
+    return claim
+
+
+def list_claims(session: Session, article_id: int, *, include_dropped: bool = False) -> list[Claim]:
+    query = select(Claim).where(Claim.article_id == article_id)
+    if not include_dropped:
+        query = query.where(Claim.dropped == false())
+    return list(session.exec(query.order_by(col(Claim.start), col(Claim.id))).all())
+
+
+def _article_text(session: Session, article_id: int) -> str:
+    article = session.get(Article, article_id)
+    if article is None:
+        raise NotFoundError(f"article {article_id} does not exist")
+    return article.text
+
+
+def _check_span(text: str, start: int, end: int) -> None:
+    if not 0 <= start < end <= len(text):
+        raise InputError(
+            f"offsets {start}–{end} are outside the article (valid: 0–{len(text)}, start < end)"
+        )
+    if not text[start:end].strip():
+        raise InputError(f"offsets {start}–{end} cover only whitespace")
+
+
+def _check_no_overlap(
+    session: Session, article_id: int, start: int, end: int, ignore: set[int]
+) -> None:
+    for other in list_claims(session, article_id):
+        if other.id in ignore:
+            continue
+        if other.start < end and start < other.end:
+            raise InputError(
+                f"offsets {start}–{end} overlap claim {other.id} ({other.start}–{other.end}); "
+                "trim or drop it first"
+            )
+
+
+def _renumber(session: Session, article_id: int) -> None:
+    """Active claims are numbered 1..n in text order; dropped claims get 0."""
+    session.flush()
+    claims = list_claims(session, article_id, include_dropped=True)
+    index = 0
+    for claim in claims:
+        if claim.dropped:
+            claim.position = 0
+        else:
+            index += 1
+            claim.position = index
+        session.add(claim)
+    session.flush()
+
+
+def _flag_assessments(session: Session, claim_id: int) -> None:
+    session.exec(
+        update(Assessment).where(col(Assessment.claim_id) == claim_id).values(needs_review=True)
+    )
+
+
+def _set_span(session: Session, claim: Claim, text: str, start: int, end: int) -> None:
+    if (claim.start, claim.end) != (start, end):
+        _flag_assessments(session, claim.id)  # type: ignore[arg-type]
+    claim.start, claim.end, claim.text = start, end, text[start:end]
+    claim.updated_at = utcnow()
+    session.add(claim)
+
+
+def has_assessments(session: Session, claim_id: int) -> bool:
+    return (
+        session.exec(select(Assessment.id).where(Assessment.claim_id == claim_id)).first()
+        is not None
+    )
+
+
+def next_claim(session: Session, claim: Claim) -> Claim | None:
+    return session.exec(
+        select(Claim)
+        .where(
+            Claim.article_id == claim.article_id, Claim.dropped == false(), Claim.start >= claim.end
+        )
+        .order_by(col(Claim.start))
+    ).first()
+
+
+def merge_claims(session: Session, claim_id: int, other_id: int | None = None) -> Claim:
+    """Merge a claim with the next one (or with `other_id`, which must be adjacent)."""
+    first = get_claim(session, claim_id)
+    if first.dropped:
+        raise InputError(f"claim {claim_id} is dropped; restore it before merging")
+    if other_id is None:
+        second = next_claim(session, first)
+        if second is None:
+            raise InputError(
+                f"claim {claim_id} is the last claim of its article: nothing to merge with"
+            )
+    else:
+        second = get_claim(session, other_id)
+        if second.article_id != first.article_id:
+            raise InputError(f"claims {claim_id} and {other_id} belong to different articles")
+        if second.dropped:
+            raise InputError(f"claim {other_id} is dropped; restore it before merging")
+        if second.id == first.id:
+            raise InputError("cannot merge a claim with itself")
+        if second.start < first.start:
+            first, second = second, first
+        between = [
+            c
+            for c in list_claims(session, first.article_id)
+            if c.id not in (first.id, second.id) and first.start < c.start < second.start
+        ]
+        if between:
+            raise InputError(f"claims {claim_id} and {other_id} are not adjacent: merge neighbours")
+    text = _article_text(session, first.article_id)
+    _set_span(session, first, text, first.start, max(first.end, second.end))
+    if has_assessments(session, second.id):  # type: ignore[arg-type]
+        # Keep the other claim's ratings: it stays as a dropped claim, flagged for re-rating.
+        second.dropped = True
+        second.updated_at = utcnow()
+        _flag_assessments(session, second.id)  # type: ignore[arg-type]
+        session.add(second)
+    else:
+        session.delete(second)
+    _renumber(session, first.article_id)
+    return first
+
+
+def split_claim(session: Session, claim_id: int, offset: int) -> tuple[Claim, Claim]:
+    """Split a claim at an article offset strictly inside it; each part is trimmed of spaces."""
+    claim = get_claim(session, claim_id)
+    if claim.dropped:
+        raise InputError(f"claim {claim_id} is dropped; restore it before splitting")
+    if not claim.start < offset < claim.end:
+        raise InputError(
+            f"split offset {offset} is not inside claim {claim_id} ({claim.start}–{claim.end})"
+        )
+    text = _article_text(session, claim.article_id)
+    left = _trimmed(text, claim.start, offset)
+    right = _trimmed(text, offset, claim.end)
+    if left is None or right is None:
+        raise InputError(f"splitting claim {claim_id} at {offset} would leave an empty part")
+    _set_span(session, claim, text, *left)
+    new = Claim(
+        article_id=claim.article_id,
+        start=right[0],
+        end=right[1],
+        text=text[right[0] : right[1]],
+        kind=claim.kind,
+    )
+    session.add(new)
+    _renumber(session, claim.article_id)
+    return claim, new
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def edit_claim(
+    session: Session,
+    claim_id: int,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    kind: ClaimKind | str | None = None,
+) -> Claim:
+    """Trim or extend a claim's boundaries and/or change its kind."""
+    claim = get_claim(session, claim_id)
+    text = _article_text(session, claim.article_id)
+    new_start = claim.start if start is None else start
+    new_end = claim.end if end is None else end
+    _check_span(text, new_start, new_end)
+    if not claim.dropped:
+        _check_no_overlap(session, claim.article_id, new_start, new_end, {claim.id})  # type: ignore[arg-type]
+    _set_span(session, claim, text, new_start, new_end)
+    if kind is not None:
+        claim.kind = ClaimKind(kind).value
+    session.add(claim)
+    _renumber(session, claim.article_id)
+    return claim
+
+
+def add_claim(
+    session: Session,
+    article_id: int,
+    start: int,
+    end: int,
+    kind: ClaimKind | str = ClaimKind.factual,
+) -> Claim:
+    """Add a claim from a span that no active claim covers yet."""
+    text = _article_text(session, article_id)
+    _check_span(text, start, end)
+    _check_no_overlap(session, article_id, start, end, set())
+    claim = Claim(
+        article_id=article_id,
+        start=start,
+        end=end,
+        text=text[start:end],
+        kind=ClaimKind(kind).value,
+    )
+    session.add(claim)
+    _renumber(session, article_id)
+    return claim
+
+
+def drop_claim(session: Session, claim_id: int) -> Claim:
+    """Mark a claim as not a claim; it and its ratings are kept and can be restored."""
+    claim = get_claim(session, claim_id)
+    if claim.dropped:
+        raise InputError(f"claim {claim_id} is already dropped")
+    claim.dropped = True
+    claim.updated_at = utcnow()
+    session.add(claim)
+    _renumber(session, claim.article_id)
+    return claim
+
+
+def restore_claim(session: Session, claim_id: int) -> Claim:
+    claim = get_claim(session, claim_id)
+    if not claim.dropped:
+        raise InputError(f"claim {claim_id} is not dropped")
+    _check_no_overlap(session, claim.article_id, claim.start, claim.end, {claim.id})  # type: ignore[arg-type]
+    claim.dropped = False
+    claim.updated_at = utcnow()
+    session.add(claim)
+    _renumber(session, claim.article_id)
+    return claim

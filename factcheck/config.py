@@ -1,0 +1,50 @@
+"""Settings read once per process: where the database is, limits, team mode."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_SQLITE_PATH = DATA_DIR / "factcheck.db"
+DEMO_ARTICLE = DATA_DIR / "zerohedge-2025-09-05-nato-troops.txt"
+
+
+class Settings(BaseSettings):
+    """`DATABASE_URL`, `FACTCHECK_MAX_BYTES`, `FACTCHECK_TEAM_MODE` from the environment."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    database_url: str | None = None
+    factcheck_max_bytes: int = 5_000_000
+    factcheck_team_mode: bool = False
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def normalize_database_url(url: str | None) -> str:
+    """Default to the project's SQLite file; make `postgres://` URLs use psycopg 3."""
+    if not url:
+        return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def describe_database(url: str) -> str:
+    """Where the data lives, for people: a SQLite path or a PostgreSQL host, never a password."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"SQLite: {parsed.database or 'in memory'}"
+    host = parsed.host or "localhost"
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"PostgreSQL: {parsed.username or ''}@{host}{port}/{parsed.database or ''}"

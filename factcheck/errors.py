@@ -1,0 +1,49 @@
+"""Domain errors. Services raise them; the CLI prints their message on one line and exits 1,
+the UI shows it with st.error. Messages are written for the user: they name the problem."""
+
+from __future__ import annotations
+
+
+class FactcheckError(Exception):
+    """Base of every error a user can cause and should read about."""
+
+
+class InputError(FactcheckError):
+    """Bad input: empty, too large, binary, undecodable, malformed, out of range."""
+
+
+class NotFoundError(FactcheckError):
+    """An id or name that does not exist."""
+
+
+class DuplicateError(FactcheckError):
+    """Something that already exists (the same article text, a source name taken)."""
+
+    def __init__(self, message: str, existing_id: int | None = None) -> None:
+        super().__init__(message)
+        self.existing_id = existing_id
+
+
+class PermissionDenied(FactcheckError):
+    """The reviewer's role does not allow this action."""
+
+
+class AuthError(FactcheckError):
+    """Sign-in failed (wrong password, disabled account, too many attempts)."""
+
+
+class ConflictError(FactcheckError):
+    """Someone else changed the data first; nothing was overwritten."""
+
+
+def describe_validation_error(error: Exception) -> str:
+    """One line out of a pydantic ValidationError: the first problem, with the field it is in."""
+    errors = getattr(error, "errors", None)
+    if not callable(errors):
+        return str(error)
+    first = errors()[0]
+    message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    where = ".".join(str(part) for part in first.get("loc", ()) if part != "__root__")
+    if where and where not in message:
+        return f"{where}: {message}"
+    return message

@@ -1,0 +1,258 @@
+"""Exports as a small pipeline: rows (streamed from the database) → formatter → writer.
+Files are written to a temporary name and renamed, so a crash never leaves a truncated file
+under the final name."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Engine, and_, select, true
+from sqlmodel import Session, col
+
+from factcheck.assessments import chains_for
+from factcheck.models import Article, Assessment, Claim, Reviewer
+from schemas.vocab import CHAIN_SEPARATOR
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "article_id",
+    "article_title",
+    "outlet",
+    "article_url",
+    "published_at",
+    "claim_id",
+    "claim_index",
+    "claim_start",
+    "claim_end",
+    "claim_text",
+    "claim_kind",
+    "reviewer",
+    "attribution_type",
+    "speaker",
+    "cue",
+    "chain",
+    "chain_kinds",
+    "chain_length",
+    "translated",
+    "source_reliability",
+    "information_credibility",
+    "grade",
+    "sourcing_score",
+    "primary_source_url",
+    "corroborated",
+    "notes",
+    "rated_at",
+    # Beyond the contract's columns (which stay first and in this order):
+    "final",
+    "chain_relations",
+    "corroborated_by",
+    "needs_review",
+)
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+BATCH_ROWS = 2000
+
+
+def neutralise_formula(value: str) -> str:
+    """Prefix a cell a spreadsheet would run as a formula with an apostrophe (OWASP advice)."""
+    if value and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+@dataclass
+class ExportFilter:
+    """Which assessments to export; every export format takes the same filter."""
+
+    article_ids: list[int] | None = None
+    reviewers: list[str] | None = None
+    final_only: bool = False
+    rated_from: datetime | None = None
+    rated_to: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _iso_utc(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _bool(value: bool | None) -> str:
+    return "true" if value else "false"
+
+
+def _conditions(flt: ExportFilter) -> list[Any]:
+    conditions: list[Any] = []
+    if flt.article_ids:
+        conditions.append(col(Claim.article_id).in_(flt.article_ids))
+    if flt.reviewers:
+        conditions.append(col(Reviewer.name).in_(flt.reviewers))
+    if flt.final_only:
+        conditions.append(Assessment.is_final == true())
+    if flt.rated_from:
+        conditions.append(Assessment.updated_at >= flt.rated_from)
+    if flt.rated_to:
+        conditions.append(Assessment.updated_at <= flt.rated_to)
+    return conditions
+
+
+def iter_rating_rows(session: Session, flt: ExportFilter | None = None) -> Iterator[dict[str, Any]]:
+    """One dict per (claim, reviewer) assessment, in article and claim order, streamed in
+    batches: memory stays bounded whatever the size of the project."""
+    flt = flt or ExportFilter()
+    query = (
+        select(
+            Article.id,
+            Article.title,
+            Article.outlet,
+            Article.url,
+            Article.published_at,
+            Claim.id,
+            Claim.position,
+            Claim.start,
+            Claim.end,
+            Claim.text,
+            Claim.kind,
+            Reviewer.name,
+            Assessment,
+        )
+        .join(Claim, col(Claim.id) == Assessment.claim_id)
+        .join(Article, col(Article.id) == Claim.article_id)
+        .join(Reviewer, col(Reviewer.id) == Assessment.reviewer_id)
+        .order_by(
+            col(Article.id),
+            col(Claim.start),
+            col(Claim.id),
+            col(Reviewer.name),
+            col(Assessment.is_final),
+        )
+    )
+    conditions = _conditions(flt)
+    if conditions:
+        query = query.where(and_(*conditions))
+    result = session.execute(query.execution_options(yield_per=BATCH_ROWS))
+    for batch in result.partitions():
+        chains = chains_for(session, [row[-1].id for row in batch])
+        for row in batch:
+            *head, assessment = row
+            yield _row_dict(head, assessment, chains.get(assessment.id, []))
+        session.expunge_all()
+
+
+def _row_dict(head: list[Any], a: Assessment, chain: list[Any]) -> dict[str, Any]:
+    (
+        article_id,
+        title,
+        outlet,
+        url,
+        published,
+        claim_id,
+        position,
+        start,
+        end,
+        text,
+        kind,
+        reviewer,
+    ) = head
+    grade = f"{a.source_reliability or ''}{a.information_credibility or ''}"
+    return {
+        "article_id": article_id,
+        "article_title": title,
+        "outlet": outlet or "",
+        "article_url": url or "",
+        "published_at": published or "",
+        "claim_id": claim_id,
+        "claim_index": position,
+        "claim_start": start,
+        "claim_end": end,
+        "claim_text": text,
+        "claim_kind": kind,
+        "reviewer": reviewer,
+        "attribution_type": a.attribution_type or "",
+        "speaker": a.speaker or "",
+        "cue": a.cue or "",
+        "chain": CHAIN_SEPARATOR.join(hop.name for hop in chain),
+        "chain_kinds": CHAIN_SEPARATOR.join(hop.kind.value for hop in chain),
+        "chain_length": len(chain),
+        "translated": _bool(a.translated),
+        "source_reliability": a.source_reliability or "",
+        "information_credibility": a.information_credibility or "",
+        "grade": grade,
+        "sourcing_score": "" if a.sourcing_score is None else a.sourcing_score,
+        "primary_source_url": a.primary_source_url or "",
+        "corroborated": _bool(a.corroborated),
+        "notes": a.notes or "",
+        "rated_at": _iso_utc(a.updated_at),
+        "final": _bool(a.is_final),
+        "chain_relations": CHAIN_SEPARATOR.join(
+            hop.relation.value if hop.relation else "" for hop in chain
+        ),
+        "corroborated_by": a.corroborated_by or "",
+        "needs_review": _bool(a.needs_review),
+    }
+
+
+def write_csv(
+    rows: Iterable[dict[str, Any]], out: IO[str], progress: Callable[[int], None] | None = None
+) -> int:
+    """RFC 4180 CSV with a header row; text cells neutralised against formula injection."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for row in rows:
+        writer.writerow(
+            neutralise_formula(value) if isinstance(value, str) else value
+            for value in (row[column] for column in CSV_COLUMNS)
+        )
+        count += 1
+        if progress is not None and count % BATCH_ROWS == 0:
+            progress(count)
+    if progress is not None:
+        progress(count)
+    return count
+
+
+def csv_bytes(session: Session, flt: ExportFilter | None = None) -> bytes:
+    """The ratings CSV in memory, for the UI's download button (same content as the CLI)."""
+    buffer = io.StringIO()
+    write_csv(iter_rating_rows(session, flt), buffer)
+    return buffer.getvalue().encode("utf-8")
+
+
+@contextmanager
+def atomic_text_file(path: Path) -> Iterator[IO[str]]:
+    """Write to a temporary file beside `path`, then rename it into place on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def export_csv(
+    engine: Engine,
+    path: Path,
+    flt: ExportFilter | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Stream the ratings CSV to `path`; returns the number of rows."""
+    with Session(engine) as session, atomic_text_file(path) as out:
+        return write_csv(iter_rating_rows(session, flt), out, progress)

@@ -1,0 +1,125 @@
+"""SQLModel tables: articles, claims, sources (with aliases), reviewers, assessments, chain hops.
+
+Column changes need an Alembic migration in factcheck/migrations/versions.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Article(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=500)
+    outlet: str | None = Field(default=None, max_length=300, index=True)
+    author: str | None = Field(default=None, max_length=300)
+    url: str | None = Field(default=None, max_length=2000)
+    published_at: str | None = Field(default=None, max_length=40)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    content_hash: str = Field(max_length=64, unique=True)
+    source_file: str | None = Field(default=None, max_length=500)
+    html: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    fetched_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    released_at: datetime | None = None
+
+
+class Claim(SQLModel, table=True):
+    __table_args__ = (Index("ix_claim_article_position", "article_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    position: int = 0
+    start: int
+    end: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    kind: str = Field(default="factual", max_length=20)
+    dropped: bool = False
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Source(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=300)
+    name_key: str = Field(max_length=300, unique=True)
+    kind: str = Field(default="unknown", max_length=30)
+    prior_reliability: str | None = Field(default=None, max_length=1)
+    notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SourceAlias(SQLModel, table=True):
+    __tablename__ = "source_alias"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="source.id", ondelete="CASCADE", index=True)
+    alias: str = Field(max_length=300)
+    alias_key: str = Field(max_length=300, unique=True)
+
+
+class Reviewer(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    role: str = Field(default="annotator", max_length=20)
+    password_hash: str | None = Field(default=None, max_length=300)
+    disabled: bool = False
+    failed_signins: int = 0
+    locked_until: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Assessment(SQLModel, table=True):
+    """One reviewer's judgement of one claim; `is_final` marks the adjudicator's settlement."""
+
+    __table_args__ = (
+        UniqueConstraint(
+            "claim_id", "reviewer_id", "is_final", name="uq_assessment_claim_reviewer"
+        ),
+        Index("ix_assessment_reviewer", "reviewer_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", ondelete="CASCADE")
+    reviewer_id: int = Field(foreign_key="reviewer.id", ondelete="CASCADE")
+    is_final: bool = False
+    attribution_type: str | None = Field(default=None, max_length=20)
+    speaker: str | None = Field(default=None, max_length=300)
+    cue: str | None = Field(default=None, max_length=300)
+    source_reliability: str | None = Field(default=None, max_length=1)
+    information_credibility: int | None = None
+    translated: bool = False
+    primary_source_url: str | None = Field(default=None, max_length=2000)
+    corroborated: bool = False
+    corroborated_by: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    sourcing_score: int | None = None
+    spans: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    suggestion_outcome: str | None = Field(default=None, max_length=20)
+    needs_review: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ChainHopRow(SQLModel, table=True):
+    """A hop of an assessment's chain; `position` 0 is the origin, the last is the publisher."""
+
+    __tablename__ = "chain_hop"
+    __table_args__ = (UniqueConstraint("assessment_id", "position", name="uq_chain_hop_position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", ondelete="CASCADE")
+    position: int
+    name: str = Field(max_length=300)
+    kind: str = Field(default="unknown", max_length=30)
+    relation: str | None = Field(default=None, max_length=30)
+    source_id: int | None = Field(
+        default=None, foreign_key="source.id", ondelete="SET NULL", index=True
+    )

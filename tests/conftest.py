@@ -1,0 +1,96 @@
+"""Fixtures: a fresh database per test on SQLite, and on PostgreSQL too when
+FACTCHECK_TEST_PG_URL is set (.ci/run sets it), so storage and CLI tests run on both engines."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
+from factcheck.db import make_engine
+
+PG_URL = os.environ.get("FACTCHECK_TEST_PG_URL")
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_TEXT = ROOT / "data" / "zerohedge-2025-09-05-nato-troops.txt"
+DEMO_EXPECTED = ROOT / "data" / "zerohedge-2025-09-05-nato-troops.expected.json"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, seeded SQLite file made once; each test gets a copy (fast and fresh)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A throwaway PostgreSQL database for this test session (and xdist worker)."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need FACTCHECK_TEST_PG_URL (set by .ci/run)")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"factcheck_test_{worker}_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(PG_URL, migrate=False).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    make_engine(url).dispose()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+TABLES = ("chain_hop", "assessment", "claim", "article", "source_alias", "source", "reviewer")
+
+
+def _reset_postgres(url: str) -> None:
+    from factcheck.db import write
+    from factcheck.sources import seed_starter_sources
+
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+    write(engine, seed_starter_sources)
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a fresh, migrated database with the starter sources, on each engine."""
+    if request.param == "sqlite":
+        path = tmp_path / "factcheck.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("pg_database")
+    _reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """SQLite only, for tests of SQLite-specific behaviour or pure UI flows."""
+    path = tmp_path / "factcheck.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def demo_text() -> str:
+    return DEMO_TEXT.read_text(encoding="utf-8")
