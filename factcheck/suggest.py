@@ -25,10 +25,11 @@ _CUE_VERBS = frozenset(
     """
     said says say saying told tells tell telling wrote writes write writing added adds adding
     asked asks asking reported reports noted notes noting announced announces suggested
-    suggests suggesting argued argues arguing argue tweeted tweets tweeting described
+    wants plans vowing believes
+    suggests suggesting argued argues arguing argue tweeted tweeting described
     describes describing continued explained explains explaining acknowledged acknowledges
     expressed urged urges urging claimed claims claiming warned warns warning cited citing
-    stated states stating defended praised concluded vowed vows recalled recalling insisted
+    stated stating defended praised concluded vowed vows recalled recalling insisted
     insists insist questioned rejected replied responded denied predicted dismissed
     denounced denouncing blasted blamed complained confirmed indicated echoed mocked
     reiterated reiterates reiterating declared declares declaring admitted assured
@@ -36,7 +37,14 @@ _CUE_VERBS = frozenset(
     mentioned mentions revealed called calls calling clarified conceded emphasized
     emphasizes stressed stresses contended contends maintained maintains observed
     lamented boasted quipped joked countered testified alleged alleges charged pointed
-    highlighted underscored remarked wondered declined refused endorsed
+    highlighted underscored remarked wondered declined refused endorsed found finds showed
+    shows agreed agrees offered posted talked thinks hopes hoped hoping attacked opposed
+    discussed asserted seeks accusing slammed slams encouraged acknowledging voiced refusing
+    decried touted touting threatened projected estimated estimates pleaded praises thanked
+    insisting reminded emailed quoted answered shouted chanted refuses cites cautioned
+    condemned reveals vowing pledging bemoaned signaled retweeted admits commented indicates
+    endorses concludes mentioning emphasizing praising yelled responds blasts blasting
+    interjected implied speculated informed railed
     """.split()
 )
 
@@ -68,6 +76,7 @@ _RELATIVES = frozenset("who which that".split())
 _CLAUSE_STOP = frozenset(
     """
     and but or so while as because after before when if that which who whom whose then where
+    what
     although though since until than however meanwhile now yet said says told also not
     to be been being did do does is was were are has have had will would could should can
     may might must
@@ -168,7 +177,7 @@ _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|St|Jr|Sr|Lt|Col|Sgt|Prof|No|Vol|Inc|Corp|Co|Ltd|vs|"
     r"Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|a\.m|p\.m|U\.S|U\.N|U\.K|[A-Z])\.)$"
 )
-_BOUNDARY = re.compile(r"[.!?]+[”\"’')\]]*(?=\s+[“\"‘(\[A-Z0-9])|[.!?]+[”\"’')\]]*$")
+_BOUNDARY = re.compile(r"[.!?]+[”\"’')\]]*(?=\s+[“\"‘'(\[A-Z0-9])|[.!?]+[”\"’')\]]*$")
 
 
 @dataclass
@@ -321,23 +330,55 @@ def _source_before(toks: list[_Token], idx: int, text: str) -> tuple[int, int] |
             return None
         return first.start, first.end
     picked: list[_Token] = []
-    while j >= 0 and len(picked) < 10:
+    commas = 0
+    if toks[j].text == ",":
+        # "Phil Lovas, the state's campaign chairman, said": an appositive before the cue.
+        picked.append(toks[j])
+        j -= 1
+        commas = 1
+    depth = 0
+    while j >= 0 and len(picked) < 24:
         tok = toks[j]
-        if not (tok.text[0].isalnum() or tok.text in ("’s", "'s", "-", "&")):
+        if tok.text == ")":
+            depth += 1
+        elif tok.text == "(" and depth:
+            depth -= 1
+        elif depth:
+            pass
+        elif tok.text == "," and commas and 0 < commas < 4:
+            commas += 1
+            picked.append(tok)
+            j -= 1
+            continue
+        elif not (tok.text[0].isalnum() or tok.text in ("’s", "'s", "-", "&")):
             break
-        if tok.low in _CLAUSE_STOP or tok.low in _CUE_VERBS:
+        elif tok.low == "who" and commas and j > 0 and toks[j - 1].text == ",":
+            pass  # "Rucker Culpepper, who runs … veterans, said"
+        elif tok.low in _CLAUSE_STOP or tok.low in _CUE_VERBS:
             break
         picked.append(tok)
         j -= 1
+        if commas == 0 and len(picked) >= 12:
+            break
+    if commas:
+        # Keep the appositive only if a name-like word precedes its first comma.
+        while picked and picked[-1].text == ",":
+            picked.pop()
+        seq = list(reversed(picked))
+        first_comma = next((k for k, t in enumerate(seq) if t.text == ","), None)
+        if first_comma is None or first_comma == 0 or not seq[first_comma - 1].text[0].isupper():
+            return None
     if not picked:
         return None
     picked.reverse()
-    while picked and picked[0].low in _LEADING_NOISE:
+    while picked and (picked[0].low in _LEADING_NOISE or picked[0].text == ","):
         picked.pop(0)
     while picked and picked[0].low.endswith("ly") and not picked[0].text[0].isupper():
         picked.pop(0)
     # "president Donald Trump in a call with European leaders": keep the name only.
     for k in range(1, len(picked)):
+        if commas:
+            break
         if picked[k].low in _PREPOSITIONS_AFTER_NAME and picked[k - 1].text[0].isupper():
             picked = picked[:k]
             break
@@ -346,6 +387,21 @@ def _source_before(toks: list[_Token], idx: int, text: str) -> tuple[int, int] |
     if not any(t.text[0].isupper() or t.text[0].isdigit() for t in picked) and len(picked) > 5:
         return None
     return picked[0].start, picked[-1].end
+
+
+def _sentence_subject(toks: list[_Token], limit: int) -> tuple[int, int] | None:
+    """The leading proper name of a sentence ("Donald Trump’s campaign …"), if any."""
+    k = 0
+    while k < limit and toks[k].low in _LEADING_NOISE:
+        k += 1
+    start = k
+    while k < limit and (toks[k].text[0].isupper() or toks[k].text in ("’s", "'s")):
+        k += 1
+    if k == start or toks[start].low in _CLAUSE_STOP:
+        if start < limit and toks[start].low in ("he", "she", "they"):
+            return toks[start].start, toks[start].end
+        return None
+    return toks[start].start, toks[k - 1].end
 
 
 def _source_after(toks: list[_Token], idx: int) -> tuple[int, int] | None:
@@ -424,6 +480,11 @@ def _content_after(
     s, e = _strip_span(text, start, sent_end)
     if e - s < 3:
         return None
+    # "said, looking out on the crowd, “Who would have …”": the quotation is the content.
+    if text[s] not in _OPEN_QUOTES:
+        q = re.search(r"[,:]\s*[“\"]", text[s:e])
+        if q and q.start() < 80:
+            s = s + q.end() - 1
     return s, e
 
 
@@ -471,6 +532,29 @@ def _detect(text: str) -> tuple[list[_Attr], list[tuple[int, int]], list[list[tu
             pending_colon = None
             continue
         pending_colon = None
+        speaker_line = _TRANSCRIPT.match(text, p_start, p_end)
+        if speaker_line and p_end - speaker_line.end() > 10:
+            src = (speaker_line.start(1), speaker_line.end(1))
+            cue = (speaker_line.end(1), speaker_line.end(1) + 1)
+            content = _strip_span(text, speaker_line.end(), p_end, trailing=" ")
+            attr = _Attr(AttributionType.indirect, src, cue, [content], p_index, (p_start, p_end))
+            attr.quoted = True
+            attrs.append(attr)
+            continue
+        signed = _SIGNED_QUOTE.fullmatch(text, p_start, p_end)
+        if signed:
+            content = (signed.start("q"), signed.end("q"))
+            attr = _Attr(
+                AttributionType.direct_quote,
+                (signed.start("name"), signed.end("name")),
+                (signed.start("dash"), signed.end("dash")),
+                [content],
+                p_index,
+                (p_start, p_end),
+            )
+            attr.quoted = True
+            attrs.append(attr)
+            continue
         if p_index == 0 and len(sents) == 1:
             head = _headline(text, p_start, p_end, p_index)
             if head is not None:
@@ -492,6 +576,16 @@ def _detect(text: str) -> tuple[list[_Attr], list[tuple[int, int]], list[list[tu
                     pending_colon = attr
     attrs = [a for a in attrs if a.content]
     return attrs, paragraphs, para_sents
+
+
+# "WALLACE: Let's start …" / "MR. TRUMP: …" in interview transcripts.
+_TRANSCRIPT = re.compile(r"[\"“]?((?:[A-Z][A-Z.'’-]+\s){0,2}[A-Z][A-Z.'’-]+):\s+")
+
+
+# "“I'm so ashamed …” ― Jacklyn Ashley": a quotation signed with a dash.
+_SIGNED_QUOTE = re.compile(
+    r"(?P<q>[“”\"].{10,}[”\"])\s*(?P<dash>[―—])\s*(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})"
+)
 
 
 def _headline(text: str, start: int, end: int, p_index: int) -> _Attr | None:
@@ -583,7 +677,15 @@ def _sentence_attrs(
                     i += 1
                     continue
         a, b = _cue_group(toks, i)
-        src = _source_before(toks, a, text)
+        if low.endswith("ing") and a > 0 and toks[a - 1].text == ",":
+            # "Trump tweeted Friday, saying …": the subject of the main clause speaks.
+            src = out[-1].source if out and out[-1].source else _sentence_subject(toks, a)
+        else:
+            src = _source_before(toks, a, text)
+        if src is not None and low in ("wants", "plans", "believes"):
+            head = text[src[0] : src[1]]
+            if not (head[:1].isupper() or head.lower() in _PRONOUNS):
+                src = None
         cue = (toks[a].start, toks[b].end)
         tail = text[toks[b].end : s_end].strip(" .!?”\"")
         if src is not None and (not tail or _TIME_LEAD.fullmatch(tail + " ")) and a >= 2:

@@ -75,9 +75,10 @@ def decode_article(data: bytes, filename: str, max_bytes: int = 5_000_000) -> De
     if not data:
         raise InputError(f"{name} is empty")
     if len(data) > max_bytes:
-        raise InputError(
-            f"{name} is {_size(len(data))}, over the {_size(max_bytes)} limit for one article"
-        )
+        size, limit = _size(len(data)), _size(max_bytes)
+        if size == limit:  # rounding hid the difference
+            size, limit = f"{len(data):,} bytes", f"{max_bytes:,} bytes"
+        raise InputError(f"{name} is {size}, over the {limit} limit for one article")
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise InputError(f"{name} is {what}, not a text file; save it as .txt or .html")

@@ -55,8 +55,16 @@ def run(db_url: str) -> Cli:
 @pytest.fixture
 def demo(run: Cli) -> int:
     imported = run.json(
-        "import", str(DEMO_TEXT), "--title", "NATO Troops In Ukraine", "--outlet", "ZeroHedge",
-        "--url", "https://example.org/nato", "--published", "2025-09-05",
+        "import",
+        str(DEMO_TEXT),
+        "--title",
+        "NATO Troops In Ukraine",
+        "--outlet",
+        "ZeroHedge",
+        "--url",
+        "https://example.org/nato",
+        "--published",
+        "2025-09-05",
     )
     return imported[0]["article_id"]
 
@@ -81,7 +89,12 @@ def test_import_prints_contract_json_and_splits_into_claims(run: Cli) -> None:
     assert imported[0]["claims"] >= 15
     listed = run.json("articles")
     assert listed == [
-        {"article_id": imported[0]["article_id"], "title": "NATO", "outlet": "ZeroHedge", "claims": imported[0]["claims"]}
+        {
+            "article_id": imported[0]["article_id"],
+            "title": "NATO",
+            "outlet": "ZeroHedge",
+            "claims": imported[0]["claims"],
+        }
     ]
 
 
@@ -95,7 +108,9 @@ def test_claims_json_has_exact_offsets(run: Cli, demo: int) -> None:
     assert not any("Read More" in c["text"] for c in claims)
 
 
-def test_importing_the_same_text_twice_is_reported_not_duplicated(run: Cli, demo: int, tmp_path: Path) -> None:
+def test_importing_the_same_text_twice_is_reported_not_duplicated(
+    run: Cli, demo: int, tmp_path: Path
+) -> None:
     copy = tmp_path / "same.txt"
     copy.write_text(DEMO_TEXT.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
     line = run.fails("import", str(copy), message="already imported")
@@ -104,10 +119,14 @@ def test_importing_the_same_text_twice_is_reported_not_duplicated(run: Cli, demo
 
 
 @pytest.mark.parametrize("suffix", [".md", ".html"])
-def test_markdown_and_html_are_imported_as_plain_text(run: Cli, tmp_path: Path, suffix: str) -> None:
+def test_markdown_and_html_are_imported_as_plain_text(
+    run: Cli, tmp_path: Path, suffix: str
+) -> None:
     path = tmp_path / f"story{suffix}"
     if suffix == ".md":
-        path.write_text("# Big news\n\nThe **minister** said the bridge will open in May.\n", encoding="utf-8")
+        path.write_text(
+            "# Big news\n\nThe **minister** said the bridge will open in May.\n", encoding="utf-8"
+        )
     else:
         path.write_text(
             "<html><head><title>Big news</title><script>alert(1)</script></head><body><article>"
@@ -148,22 +167,59 @@ def test_claim_edits_keep_offsets_exact(run: Cli, demo: int) -> None:
     assert right["claim_id"] in [c["claim_id"] for c in claims_of(run, demo)]
 
     run.json("claim", "drop", str(right["claim_id"]))
-    added = run.json("claim", "add", str(demo), str(right["start"]), str(right["start"] + 20), "--kind", "opinion")[0]
+    added = run.json(
+        "claim",
+        "add",
+        str(demo),
+        str(right["start"]),
+        str(right["start"] + 20),
+        "--kind",
+        "opinion",
+    )[0]
     assert added["text"] == text[right["start"] : right["start"] + 20]
     assert added["kind"] == "opinion"
     for claim in claims_of(run, demo):
         assert text[claim["start"] : claim["end"]] == claim["text"]
 
 
-def test_rate_records_and_updates_one_reviewers_assessment(run: Cli, demo: int, tmp_path: Path) -> None:
+def test_rate_records_and_updates_one_reviewers_assessment(
+    run: Cli, demo: int, tmp_path: Path
+) -> None:
     stubb = next(c for c in claims_of(run, demo) if "Trump’s approach" in c["text"])
     run.ok(
-        "rate", str(stubb["claim_id"]), "--reviewer", "ana", "--type", "direct_quote",
-        "--speaker", "Alexander Stubb", "--cue", "told", "--chain", STUBB_CHAIN,
-        "--kinds", "head_of_state > national_media > - > - > -",  # the rest from the registry
-        "--reliability", "B", "--credibility", "2", "--notes", "checked the Reuters copy",
+        "rate",
+        str(stubb["claim_id"]),
+        "--reviewer",
+        "ana",
+        "--type",
+        "direct_quote",
+        "--speaker",
+        "Alexander Stubb",
+        "--cue",
+        "told",
+        "--chain",
+        STUBB_CHAIN,
+        "--kinds",
+        "head_of_state > national_media > - > - > -",  # the rest from the registry
+        "--reliability",
+        "B",
+        "--credibility",
+        "2",
+        "--notes",
+        "checked the Reuters copy",
     )
-    run.ok("rate", str(stubb["claim_id"]), "--reviewer", "ben", "--type", "indirect", "--reliability", "C", "--credibility", "3")
+    run.ok(
+        "rate",
+        str(stubb["claim_id"]),
+        "--reviewer",
+        "ben",
+        "--type",
+        "indirect",
+        "--reliability",
+        "C",
+        "--credibility",
+        "3",
+    )
     run.ok("rate", str(stubb["claim_id"]), "--reviewer", "ana", "--credibility", "1")
 
     out = tmp_path / "ratings.csv"
@@ -172,7 +228,10 @@ def test_rate_records_and_updates_one_reviewers_assessment(run: Cli, demo: int, 
     ana, ben = rows["ana"], rows["ben"]
     assert ana["grade"] == "B1"  # updated credibility, reliability kept
     assert ana["chain"] == STUBB_CHAIN
-    assert ana["chain_kinds"] == "head_of_state > national_media > wire_agency > newspaper > aggregator"
+    assert (
+        ana["chain_kinds"]
+        == "head_of_state > national_media > wire_agency > newspaper > aggregator"
+    )
     assert ana["chain_length"] == "5"
     assert ana["speaker"] == "Alexander Stubb" and ana["cue"] == "told"
     assert ana["notes"] == "checked the Reuters copy"
@@ -180,7 +239,9 @@ def test_rate_records_and_updates_one_reviewers_assessment(run: Cli, demo: int, 
     assert ben["attribution_type"] == "indirect"
 
 
-def test_chain_hops_refer_to_one_registry_record_across_articles(run: Cli, demo: int, tmp_path: Path) -> None:
+def test_chain_hops_refer_to_one_registry_record_across_articles(
+    run: Cli, demo: int, tmp_path: Path
+) -> None:
     other = tmp_path / "other.txt"
     other.write_text("Reuters reported that talks resumed on Monday in Geneva.\n", encoding="utf-8")
     second = run.json("import", str(other), "--outlet", "Example Daily")[0]["article_id"]
@@ -188,13 +249,25 @@ def test_chain_hops_refer_to_one_registry_record_across_articles(run: Cli, demo:
     second_claim = claims_of(run, second)[0]["claim_id"]
     run.ok("rate", str(first_claim), "--reviewer", "ana", "--chain", "Thomson Reuters > ZeroHedge")
     run.ok("rate", str(second_claim), "--reviewer", "ana", "--chain", "Reuters > Example Daily")
-    reuters = [s for s in run.json("sources", "list", "--search", "reuters") if s["name"] == "Reuters"]
+    reuters = [
+        s for s in run.json("sources", "list", "--search", "reuters") if s["name"] == "Reuters"
+    ]
     assert len(reuters) == 1
     assert reuters[0]["chain_hops"] == 2
 
 
 def test_sources_add_edit_merge(run: Cli) -> None:
-    added = run.json("sources", "add", "Keski-Suomen Viikko", "--kind", "newspaper", "--alias", "KSV", "--prior", "b")[0]
+    added = run.json(
+        "sources",
+        "add",
+        "Keski-Suomen Viikko",
+        "--kind",
+        "newspaper",
+        "--alias",
+        "KSV",
+        "--prior",
+        "b",
+    )[0]
     assert added["prior_reliability"] == "B" and added["aliases"] == ["KSV"]
     run.json("sources", "add", "KSV Weekly", "--kind", "newspaper")
     merged = run.json("sources", "merge", "Keski-Suomen Viikko", "KSV Weekly")[0]
@@ -207,7 +280,16 @@ def test_sources_add_edit_merge(run: Cli) -> None:
 
 def test_export_csv_columns_in_contract_order(run: Cli, demo: int) -> None:
     claim = claims_of(run, demo)[0]
-    run.ok("rate", str(claim["claim_id"]), "--reviewer", "ana", "--reliability", "A", "--credibility", "6")
+    run.ok(
+        "rate",
+        str(claim["claim_id"]),
+        "--reviewer",
+        "ana",
+        "--reliability",
+        "A",
+        "--credibility",
+        "6",
+    )
     stdout = run.ok("export", "--format", "csv").stdout
     header = next(csv.reader(io.StringIO(stdout)))
     contract = (
@@ -240,7 +322,9 @@ def test_every_command_takes_json_and_has_help_with_an_example() -> None:
         result = runner.invoke(cli, [*path, "--help"])
         assert result.exit_code == 0, path
         assert "Example" in result.output, f"{' '.join(path)} --help has no example"
-        assert any(param.name == "as_json" for param in command.params), f"{' '.join(path)} lacks --json"
+        assert any(param.name == "as_json" for param in command.params), (
+            f"{' '.join(path)} lacks --json"
+        )
 
 
 # ------------------------------------------------------------- bad input
@@ -256,7 +340,9 @@ def test_every_command_takes_json_and_has_help_with_an_example() -> None:
         (b"Some text\x00with a NUL byte", "binary"),
     ],
 )
-def test_bad_files_get_one_line_and_change_nothing(run: Cli, demo: int, tmp_path: Path, content: bytes, message: str) -> None:
+def test_bad_files_get_one_line_and_change_nothing(
+    run: Cli, demo: int, tmp_path: Path, content: bytes, message: str
+) -> None:
     before = database_snapshot(run)
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
@@ -265,7 +351,9 @@ def test_bad_files_get_one_line_and_change_nothing(run: Cli, demo: int, tmp_path
     assert database_snapshot(run) == before
 
 
-def test_file_over_the_size_limit_is_refused(run: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_over_the_size_limit_is_refused(
+    run: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from factcheck.config import get_settings
 
     monkeypatch.setenv("FACTCHECK_MAX_BYTES", "1000")
@@ -299,16 +387,33 @@ def test_undecodable_file_is_refused_naming_the_file(run: Cli, tmp_path: Path) -
         (["rate", "{claim}", "--reviewer", "ana", "--reliability", "G"], "A–F"),
         (["rate", "{claim}", "--reviewer", "ana", "--credibility", "7"], "1–6"),
         (["rate", "{claim}", "--reviewer", "ana", "--credibility", "x"], "1–6"),
-        (["rate", "{claim}", "--reviewer", "ana", "--chain", "A > B", "--kinds", "official > wizard"], "unknown kind"),
+        (
+            [
+                "rate",
+                "{claim}",
+                "--reviewer",
+                "ana",
+                "--chain",
+                "A > B",
+                "--kinds",
+                "official > wizard",
+            ],
+            "unknown kind",
+        ),
         (["rate", "{claim}", "--reviewer", "ana", "--chain", "A >  > B"], "empty hop"),
-        (["rate", "99999", "--reviewer", "ana", "--reliability", "B"], "claim 99999 does not exist"),
+        (
+            ["rate", "99999", "--reviewer", "ana", "--reliability", "B"],
+            "claim 99999 does not exist",
+        ),
         (["import", "/no/such/file.txt"], "no such file"),
         (["import", "{demo_path}", "--published", "yesterday"], "ISO 8601"),
         (["article", "delete", "4242", "--yes"], "article 4242 does not exist"),
         (["sources", "merge", "Reuters", "Nobody Knows"], "does not exist"),
     ],
 )
-def test_bad_arguments_get_one_line_and_change_nothing(run: Cli, demo: int, args: list[str], message: str) -> None:
+def test_bad_arguments_get_one_line_and_change_nothing(
+    run: Cli, demo: int, args: list[str], message: str
+) -> None:
     claim = claims_of(run, demo)[3]
     filled = [
         a.format(claim=claim["claim_id"], article=demo, demo_path=str(DEMO_TEXT)) for a in args
@@ -331,11 +436,20 @@ def test_delete_asks_for_confirmation(run: Cli, demo: int) -> None:
 
 def test_console_script_and_module_entry_points(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'entry.db'}"
-    for command in ([str(Path(sys.executable).parent / "factcheck")], [sys.executable, "-m", "factcheck"]):
-        done = subprocess.run([*command, "--db", url, "articles", "--json"], capture_output=True, text=True, cwd=ROOT)
+    for command in (
+        [str(Path(sys.executable).parent / "factcheck")],
+        [sys.executable, "-m", "factcheck"],
+    ):
+        done = subprocess.run(
+            [*command, "--db", url, "articles", "--json"], capture_output=True, text=True, cwd=ROOT
+        )
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout) == []
-    bad = subprocess.run([sys.executable, "-m", "factcheck", "--db", url, "claims", "7"], capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "factcheck", "--db", url, "claims", "7"],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 1
     assert bad.stderr.strip() == "error: article 7 does not exist"
     assert bad.stdout == ""
@@ -345,7 +459,9 @@ def test_database_url_from_environment(tmp_path: Path, monkeypatch: pytest.Monke
     url = f"sqlite:///{tmp_path / 'env.db'}"
     done = subprocess.run(
         [sys.executable, "-m", "factcheck", "import", str(DEMO_TEXT), "--json"],
-        capture_output=True, text=True, env={**__import__("os").environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "DATABASE_URL": url},
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "env.db").exists()

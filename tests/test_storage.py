@@ -24,7 +24,9 @@ def count(engine: Engine, model: type) -> int:
 
 
 def import_demo(engine: Engine, text: str) -> int:
-    return write(engine, lambda s: articles.import_text(s, text, ArticleMeta(outlet="ZeroHedge")).id)
+    return write(
+        engine, lambda s: articles.import_text(s, text, ArticleMeta(outlet="ZeroHedge")).id
+    )
 
 
 def test_import_is_all_or_nothing(engine: Engine, demo_text: str) -> None:
@@ -68,10 +70,17 @@ def test_rating_again_updates_only_that_reviewers_row(engine: Engine, demo_text:
     article_id = import_demo(engine, demo_text)
     with Session(engine) as session:
         claim_id = claims.list_claims(session, article_id)[5].id
-    chain = [ChainHop(name="Vladimir Putin", kind="head_of_state"), ChainHop(name="ZeroHedge", kind="aggregator", relation="quoted_by")]
-    first = rate(engine, claim_id, "ana", source_reliability="B", information_credibility=2, chain=chain)
+    chain = [
+        ChainHop(name="Vladimir Putin", kind="head_of_state"),
+        ChainHop(name="ZeroHedge", kind="aggregator", relation="quoted_by"),
+    ]
+    first = rate(
+        engine, claim_id, "ana", source_reliability="B", information_credibility=2, chain=chain
+    )
     rate(engine, claim_id, "ben", source_reliability="D", information_credibility=4)
-    again = rate(engine, claim_id, "ana", source_reliability="C", information_credibility=3, chain=chain[:1])
+    again = rate(
+        engine, claim_id, "ana", source_reliability="C", information_credibility=3, chain=chain[:1]
+    )
     assert again == first
     with Session(engine) as session:
         rows = {a.reviewer_id: a for a in session.exec(select(Assessment))}
@@ -117,7 +126,12 @@ def test_boundary_changes_keep_ratings_and_flag_them(engine: Engine, demo_text: 
 
 
 def test_source_names_and_aliases_are_unique(engine: Engine) -> None:
-    write(engine, lambda s: sources.add_source(s, "Radio Kaleva Test", "broadcaster", ["Kaleva Broadcasting Company"]))
+    write(
+        engine,
+        lambda s: sources.add_source(
+            s, "Radio Kaleva Test", "broadcaster", ["Kaleva Broadcasting Company"]
+        ),
+    )
     with pytest.raises(DuplicateError):
         write(engine, lambda s: sources.add_source(s, "kaleva broadcasting  company"))
     with pytest.raises(InputError):
@@ -137,15 +151,23 @@ def test_new_database_has_the_starter_sources(engine: Engine) -> None:
 # ------------------------------------------------------------ claim edits (property)
 
 EDITS = st.lists(
-    st.tuples(st.sampled_from(["merge", "split", "edit", "add", "drop", "restore"]), st.integers(0, 10_000), st.integers(0, 10_000)),
+    st.tuples(
+        st.sampled_from(["merge", "split", "edit", "add", "drop", "restore"]),
+        st.integers(0, 10_000),
+        st.integers(0, 10_000),
+    ),
     min_size=1,
     max_size=12,
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(edits=EDITS)
-def test_any_sequence_of_edits_keeps_spans_exact_and_disjoint(sqlite_url: str, demo_text: str, edits: list) -> None:
+def test_any_sequence_of_edits_keeps_spans_exact_and_disjoint(
+    sqlite_url: str, demo_text: str, edits: list
+) -> None:
     engine = make_engine(sqlite_url)
     try:
         with Session(engine) as session:
@@ -159,11 +181,26 @@ def test_any_sequence_of_edits_keeps_spans_exact_and_disjoint(sqlite_url: str, d
                 if action == "merge":
                     write(engine, lambda s: claims.merge_claims(s, target.id))
                 elif action == "split":
-                    write(engine, lambda s: claims.split_claim(s, target.id, target.start + b % max(1, target.end - target.start)))
+                    write(
+                        engine,
+                        lambda s: claims.split_claim(
+                            s, target.id, target.start + b % max(1, target.end - target.start)
+                        ),
+                    )
                 elif action == "edit":
-                    write(engine, lambda s: claims.edit_claim(s, target.id, start=a % len(demo_text), end=b % (len(demo_text) + 1)))
+                    write(
+                        engine,
+                        lambda s: claims.edit_claim(
+                            s, target.id, start=a % len(demo_text), end=b % (len(demo_text) + 1)
+                        ),
+                    )
                 elif action == "add":
-                    write(engine, lambda s: claims.add_claim(s, article_id, a % len(demo_text), b % (len(demo_text) + 1)))
+                    write(
+                        engine,
+                        lambda s: claims.add_claim(
+                            s, article_id, a % len(demo_text), b % (len(demo_text) + 1)
+                        ),
+                    )
                 elif action == "drop":
                     write(engine, lambda s: claims.drop_claim(s, target.id))
                 else:
