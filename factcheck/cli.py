@@ -4,15 +4,13 @@ one line on stderr and exit status 1."""
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
 from pydantic import ValidationError
-from sqlalchemy import Engine
 from sqlmodel import Session
 
 from factcheck import articles as article_service
@@ -20,8 +18,9 @@ from factcheck import assessments as assessment_service
 from factcheck import claims as claim_service
 from factcheck import sources as source_service
 from factcheck.chains import build_chain, split_chain_text
+from factcheck.cli_common import State, emit_json, fail, json_option, pass_state
 from factcheck.config import get_settings
-from factcheck.db import make_engine, read_session, write
+from factcheck.db import read_session, write
 from factcheck.errors import DuplicateError, FactcheckError, describe_validation_error
 from factcheck.export import ExportFilter, export_csv, iter_rating_rows, write_csv
 from factcheck.models import Claim
@@ -37,45 +36,6 @@ from schemas.records import (
 from schemas.vocab import AttributionType, ClaimKind
 
 T = TypeVar("T")
-
-
-class State:
-    """Per-invocation state: the database URL and, once asked for, its engine."""
-
-    def __init__(self, db_url: str | None) -> None:
-        self.db_url = db_url
-        self._engine: Engine | None = None
-
-    @property
-    def engine(self) -> Engine:
-        if self._engine is None:
-            self._engine = make_engine(self.db_url)
-        return self._engine
-
-    def write(self, work: Callable[[Session], T]) -> T:
-        return write(self.engine, work)
-
-    def read(self, work: Callable[[Session], T]) -> T:
-        with read_session(self.engine) as session:
-            return work(session)
-
-
-pass_state = click.make_pass_decorator(State)
-
-
-def fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
-
-
-def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=None, default=str))
-
-
-def json_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(
-        function
-    )
 
 
 class FactcheckGroup(click.Group):
@@ -888,3 +848,21 @@ def demo_command(state: State, as_json: bool) -> None:
 def main() -> None:
     """Console entry point (`factcheck` and `python -m factcheck`)."""
     cli(prog_name="factcheck")
+
+
+def _register_command_modules() -> None:
+    """Commands that live in their own modules (team review, interchange) join the group."""
+    import importlib
+
+    for module in ("factcheck.cli_team", "factcheck.cli_interchange"):
+        try:
+            loaded = importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name != module:
+                raise
+            continue
+        for command in getattr(loaded, "COMMANDS", []):
+            cli.add_command(command)
+
+
+_register_command_modules()
