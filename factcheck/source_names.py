@@ -119,6 +119,7 @@ class SourceDirectory:
         self._by_key: dict[str, tuple[str, SourceKind]] = {}
         self._surface: dict[str, tuple[str, SourceKind]] = {}
         self._pattern: re.Pattern[str] | None = None
+        self.version = 0  # bumped on every change, so callers can cache per version
 
     @classmethod
     def from_rows(
@@ -150,6 +151,7 @@ class SourceDirectory:
             if _key(surface) not in _TOO_COMMON_IN_TEXT:
                 self._surface[surface] = entry
         self._pattern = None
+        self.version += 1
 
     def __len__(self) -> int:
         return len({entry for entry in self._by_key.values()})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from factcheck.scoring import sourcing_score
 from factcheck.source_names import SourceDirectory, starter_directory
@@ -23,29 +24,29 @@ from schemas.vocab import AttributionType, Relation, SourceKind
 
 _CUE_VERBS = frozenset(
     """
-    said says say saying told tells tell telling wrote writes write writing added adds adding
-    asked asks asking reported reports noted notes noting announced announces suggested
-    wants plans vowing believes
-    suggests suggesting argued argues arguing argue tweeted tweeting described
-    describes describing continued explained explains explaining acknowledged acknowledges
-    expressed urged urges urging claimed claims claiming warned warns warning cited citing
-    stated stating defended praised concluded vowed vows recalled recalling insisted
-    insists insist questioned rejected replied responded denied predicted dismissed
-    denounced denouncing blasted blamed complained confirmed indicated echoed mocked
-    reiterated reiterates reiterating declared declares declaring admitted assured
-    criticized criticizing accused accuses pledged promised promising promises proposed
-    mentioned mentions revealed called calls calling clarified conceded emphasized
-    emphasizes stressed stresses contended contends maintained maintains observed
-    lamented boasted quipped joked countered testified alleged alleges charged pointed
-    highlighted underscored remarked wondered declined refused endorsed found finds showed
-    shows agreed agrees offered posted talked thinks hopes hoped hoping attacked opposed
-    discussed asserted seeks accusing slammed slams encouraged acknowledging voiced refusing
-    decried touted touting threatened projected estimated estimates pleaded praises thanked
-    insisting reminded emailed quoted answered shouted chanted refuses cites cautioned
-    condemned reveals vowing pledging bemoaned signaled retweeted admits commented indicates
-    endorses concludes mentioning emphasizing praising yelled responds blasts blasting
+    said says say saying told tells tell telling wrote writes write writing added adds
+    adding asked asks asking reported reports noted notes noting announced announces
+    suggested wants plans vowing believes suggests suggesting argued argues arguing
+    argue tweeted tweeting described describes describing continued explained explains
+    explaining acknowledged acknowledges expressed urged urges urging claimed claims
+    claiming warned warns warning cited citing stated stating defended praised concluded
+    vowed vows recalled recalling insisted insists insist questioned rejected replied
+    responded denied predicted dismissed denounced denouncing blasted blamed complained
+    confirmed indicated echoed mocked reiterated reiterates reiterating declared
+    declares declaring admitted assured criticized criticizing accused accuses pledged
+    promised promising promises proposed mentioned mentions revealed called calls
+    calling clarified conceded emphasized emphasizes stressed stresses contended
+    contends maintained maintains observed lamented boasted quipped joked countered
+    testified alleged alleges charged pointed highlighted underscored remarked wondered
+    declined refused endorsed found finds showed shows agreed agrees offered posted
+    talked thinks hopes hoped hoping attacked opposed discussed asserted seeks accusing
+    slammed slams encouraged acknowledging voiced refusing decried touted touting
+    threatened projected estimated estimates pleaded praises thanked insisting reminded
+    emailed quoted answered shouted chanted refuses cites cautioned condemned reveals
+    vowing pledging bemoaned signaled retweeted admits commented indicates endorses
+    concludes mentioning emphasizing praising yelled responds blasts blasting
     interjected implied speculated informed railed
-    """.split()
+    """.split()  # noqa: SIM905
 )
 
 # Cues of more than one word, matched before single verbs (longest first).
@@ -66,27 +67,31 @@ _AUX = frozenset(
     """
     has have had is was were are will would also later previously repeatedly then again
     publicly already recently once further subsequently earlier reportedly has also
-    """.split()
+    """.split()  # noqa: SIM905
 )
 _RECIPIENT_VERBS = frozenset(
-    "told tells tell telling asked asks asking warned urged assured reminded informed".split()
+    """
+    told tells tell telling asked asks asking warned urged assured reminded informed
+    """.split()  # noqa: SIM905
 )
-_PRONOUNS = frozenset("he she they i we it you his her their".split())
-_RELATIVES = frozenset("who which that".split())
+_PRONOUNS = frozenset(["he", "she", "they", "i", "we", "it", "you", "his", "her", "their"])
+_RELATIVES = frozenset(["who", "which", "that"])
 _CLAUSE_STOP = frozenset(
     """
-    and but or so while as because after before when if that which who whom whose then where
-    what
-    although though since until than however meanwhile now yet said says told also not
-    to be been being did do does is was were are has have had will would could should can
-    may might must
-    """.split()
+    and but or so while as because after before when if that which who whom whose then
+    where what although though since until than however meanwhile now yet said says told
+    also not to be been being did do does is was were are has have had will would could
+    should can may might must
+    """.split()  # noqa: SIM905
 )
 _LEADING_NOISE = frozenset(
-    "however but and so meanwhile still also yet now instead indeed moreover thus".split()
+    """
+    however but and so meanwhile still also yet now instead indeed moreover thus later
+    then earlier today yesterday separately previously last next on in at
+    """.split()  # noqa: SIM905
 )
 _PREPOSITIONS_AFTER_NAME = frozenset(
-    "in at during on with after before from in a while".split()
+    ["in", "at", "during", "on", "with", "after", "before", "from", "in", "a", "while"]
 )
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _TIME_LEAD = re.compile(
@@ -112,7 +117,9 @@ _ANONYMOUS = re.compile(
     r"(?:\w+\s+)?(?:source|sources|insider|insiders)\b",
     re.IGNORECASE,
 )
-_VAGUE_SOURCE = re.compile(rf"^(?:some|many|several|other|most|certain)\b|^(?:{_VAGUE_HEADS})$", re.I)
+_VAGUE_SOURCE = re.compile(
+    rf"^(?:some|many|several|other|most|certain)\b|^(?:{_VAGUE_HEADS})$", re.I
+)
 
 _TITLE_KINDS: tuple[tuple[re.Pattern[str], SourceKind], ...] = (
     (re.compile(r"\bvice[- ]president\b", re.I), SourceKind.official),
@@ -153,12 +160,12 @@ _TITLE_KINDS: tuple[tuple[re.Pattern[str], SourceKind], ...] = (
 )
 _NAME_TITLES = frozenset(
     """
-    president prime minister chancellor senator sen. rep. gov. governor secretary general gen.
-    mr. mrs. ms. dr. king queen pope mayor judge justice chairman director speaker leader vice
-    former democratic republican gop state foreign defense finance white house u.s. us
-    presidential candidate nominee ambassador commissioner analyst editor spokesman
-    spokeswoman minister first lady sir lord
-    """.split()
+    president prime minister chancellor senator sen. rep. gov. governor secretary
+    general gen. mr. mrs. ms. dr. king queen pope mayor judge justice chairman director
+    speaker leader vice former democratic republican gop state foreign defense finance
+    white house u.s. us presidential candidate nominee ambassador commissioner analyst
+    editor spokesman spokeswoman minister first lady sir lord
+    """.split()  # noqa: SIM905
 )
 _MEDIA_WORDS = re.compile(
     r"^(?:the\s+)?((?:[A-Z][\w’'-]+\s+)?(?:state\s+)?(?:media|press|television|TV|news\s+agency|"
@@ -171,7 +178,7 @@ _TOKEN = re.compile(
     r"(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|St|Jr|Sr|Lt|Col|Sgt|Prof)\.|"
     r"\w+(?:[’'\-.]\w+)*(?:[’']s)?|[^\w\s]"
 )
-_OPEN_QUOTES = "“\""
+_OPEN_QUOTES = '“"'
 _QUOTE_PAIRS = {"“": "”", '"': '"', "''": "''"}
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|St|Jr|Sr|Lt|Col|Sgt|Prof|No|Vol|Inc|Corp|Co|Ltd|vs|"
@@ -248,12 +255,12 @@ def _sentences(
         if text[match.start()] == "." and _ABBREV.search(before):
             # "Mr. Trump", "U.S. officials": an abbreviation, unless a capital follows "U.S."
             nxt = text[cut:].lstrip()[:1]
-            if not (before.endswith(("U.S.", "a.m.", "p.m.")) and nxt[:1] in "“\""):
+            if not (before.endswith(("U.S.", "a.m.", "p.m.")) and nxt[:1] in '“"'):
                 continue
         cuts.append(cut)
     cuts.append(end)
     out = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in pairwise(cuts):
         while a < b and text[a].isspace():
             a += 1
         while b > a and text[b - 1].isspace():
@@ -301,9 +308,12 @@ def _strip_span(text: str, start: int, end: int, trailing: str = " ,;:—–-") 
     while end > start and (text[end - 1].isspace() or text[end - 1] in trailing):
         end -= 1
     # A sentence-final full stop is not content, unless it sits inside a closing quote.
-    if end > start and text[end - 1] in ".!?" and text[end - 1] == "." and end - start > 1:
-        if not _ABBREV.search(text[max(start, end - 8) : end]):
-            end -= 1
+    if (
+        end - start > 1
+        and text[end - 1] == "."
+        and not _ABBREV.search(text[max(start, end - 8) : end])
+    ):
+        end -= 1
     return start, end
 
 
@@ -436,11 +446,11 @@ def _cue_group(toks: list[_Token], idx: int) -> tuple[int, int]:
     low = toks[idx].low
     if b + 1 < len(toks):
         nxt = toks[b + 1].low
-        if (low in ("called", "calls", "calling") and nxt in ("for", "on")) or (
-            low in ("pointed", "points", "pointing") and nxt in ("out", "to")
+        if (
+            (low in ("called", "calls", "calling") and nxt in ("for", "on"))
+            or (low in ("pointed", "points", "pointing") and nxt in ("out", "to"))
+            or nxt == ":"
         ):
-            b += 1
-        elif nxt == ":":
             b += 1
     return a, b
 
@@ -456,7 +466,7 @@ def _content_after(
     lows = [t.low for t in window]
     if verb in _RECIPIENT_VERBS:
         for m, low in enumerate(lows):
-            if low in ("that", "how", "what", "why", "whether", "if", ":") or low in "“\"":
+            if low in ("that", "how", "what", "why", "whether", "if", ":") or low in '“"':
                 k = k + m + (1 if low == ":" else 0)
                 break
         else:
@@ -490,7 +500,7 @@ def _content_after(
 
 def _is_quote(text: str, s: int, e: int) -> bool:
     inner = text[s:e]
-    return inner[:1] in "“\"" or inner.startswith("''")
+    return inner[:1] in '“"' or inner.startswith("''")
 
 
 def _classify(text: str, attr: _Attr) -> AttributionType:
@@ -505,9 +515,9 @@ def _classify(text: str, attr: _Attr) -> AttributionType:
     spans = attr.content
     body = " ".join(text[s:e] for s, e in spans)
     stripped = re.sub(r"^that\s+", "", body.strip())
-    if stripped[:1] in "“\"" or stripped.startswith("''"):
+    if stripped[:1] in '“"' or stripped.startswith("''"):
         closes = stripped.rstrip(" ,.")
-        if closes[-1:] in "”\"" or closes.endswith("''"):
+        if closes[-1:] in '”"' or closes.endswith("''"):
             return AttributionType.direct_quote
     if re.search(r"[“\"][^”\"]{12,}[”\"]", body) and len(re.findall(r"[“\"]", body)) >= 1:
         return AttributionType.mixed
@@ -589,7 +599,7 @@ _SIGNED_QUOTE = re.compile(
 
 
 def _headline(text: str, start: int, end: int, p_index: int) -> _Attr | None:
-    """"NATO Troops … Peace Deal: Putin" or "Pat Caddell: Democrat Voters …"."""
+    """ "NATO Troops … Peace Deal: Putin" or "Pat Caddell: Democrat Voters …"."""
     line = text[start:end]
     colon = line.rfind(": ")
     if colon == -1:
@@ -605,7 +615,9 @@ def _headline(text: str, start: int, end: int, p_index: int) -> _Attr | None:
     else:
         return None
     cue = (start + colon, start + colon + 1)
-    return _Attr(AttributionType.indirect, src, cue, [content], p_index, (start, end), headline=True)
+    return _Attr(
+        AttributionType.indirect, src, cue, [content], p_index, (start, end), headline=True
+    )
 
 
 def _sentence_attrs(
@@ -666,16 +678,20 @@ def _sentence_attrs(
         if low not in _CUE_VERBS or (i > 0 and toks[i - 1].low in ("to", "the", "a", "so")):
             i += 1
             continue
-        if low == "said" and i + 1 < len(toks) and toks[i + 1].text[0].isupper() and i > 0:
+        if (
+            low == "said"
+            and 0 < i < len(toks) - 1
+            and toks[i + 1].text[0].isupper()
+            and toks[i - 1].text == ","
+        ):
             # "…, said Caddell": inverted after a paraphrase.
-            if toks[i - 1].text == ",":
-                src = _source_after(toks, i + 1)
-                content = _strip_span(text, s_start, toks[i - 1].start)
-                if src and content[1] > content[0]:
-                    out.append(make(src, (tok.start, tok.end), content))
-                    used_until = s_end
-                    i += 1
-                    continue
+            src = _source_after(toks, i + 1)
+            content = _strip_span(text, s_start, toks[i - 1].start)
+            if src and content[1] > content[0]:
+                out.append(make(src, (tok.start, tok.end), content))
+                used_until = s_end
+                i += 1
+                continue
         a, b = _cue_group(toks, i)
         if low.endswith("ing") and a > 0 and toks[a - 1].text == ",":
             # "Trump tweeted Friday, saying …": the subject of the main clause speaks.
@@ -687,10 +703,12 @@ def _sentence_attrs(
             if not (head[:1].isupper() or head.lower() in _PRONOUNS):
                 src = None
         cue = (toks[a].start, toks[b].end)
-        tail = text[toks[b].end : s_end].strip(" .!?”\"")
+        tail = text[toks[b].end : s_end].strip(' .!?”"')
         if src is not None and (not tail or _TIME_LEAD.fullmatch(tail + " ")) and a >= 2:
             # "…, Stubb said." : the content is what precedes the comma.
-            comma = max((t.start for t in toks[:a] if t.text == "," and t.end <= src[0]), default=-1)
+            comma = max(
+                (t.start for t in toks[:a] if t.text == "," and t.end <= src[0]), default=-1
+            )
             if comma > s_start:
                 content = _strip_span(text, s_start, comma)
                 attr = make(src, cue, content)
@@ -816,7 +834,7 @@ def _according_to(
 def _vague_subject(
     text: str, toks: list[_Token], p_index: int, sentence: tuple[int, int], s_end: int
 ) -> _Attr | None:
-    """"Some analysts read it as …": a vague group as subject, whatever the verb."""
+    """ "Some analysts read it as …": a vague group as subject, whatever the verb."""
     j = 0
     while j < len(toks) and toks[j].low in _LEADING_NOISE | {","}:
         j += 1
@@ -848,16 +866,22 @@ def _vague_subject(
 # ---------------------------------------------------------------------------- speakers
 
 
-_NAME_SEQ = re.compile(r"(?:[A-Z][\w’'.-]*[\w.]|[A-Z])(?:\s+(?:[A-Z][\w’'.-]*\w|[A-Z]\.|von|van|de|der|al|bin))*")
+_NAME_SEQ = re.compile(
+    r"(?:[A-Z][\w’'.-]*[\w.]|[A-Z])(?:\s+(?:[A-Z][\w’'.-]*\w|[A-Z]\.|von|van|de|der|al|bin))*"
+)
 
 
 def _clean_name(words: list[str]) -> list[str]:
     """Drop titles, nationalities and possessive place names: "Russian President Vladimir Putin"."""
     while words and (
         words[0].lower() in _NAME_TITLES
+        or words[0].lower() in _LEADING_NOISE
+        or words[0].lower() in _CLAUSE_STOP
         or words[0].endswith(("’s", "'s"))
-        or re.fullmatch(r"[A-Z]\w*(?:ian|ese|ish|ic|an|i)", words[0]) is not None
-        and len(words) > 2
+        or (
+            re.fullmatch(r"[A-Z]\w*(?:ian|ese|ish|ic|an|i)", words[0]) is not None
+            and len(words) > 2
+        )
     ):
         words = words[1:]
     while words and words[-1].lower() in _NAME_TITLES:
@@ -881,7 +905,9 @@ class _People:
             if len(cleaned) < 2 or len(cleaned) > 4:
                 continue
             name = " ".join(cleaned)
-            if directory.resolve(name) is not None or not all(w[0].isupper() or w in ("von", "van", "de", "der", "al", "bin") for w in cleaned):
+            if directory.resolve(name) is not None or not all(
+                w[0].isupper() or w in ("von", "van", "de", "der", "al", "bin") for w in cleaned
+            ):
                 continue
             if any(w.lower() in _CLAUSE_STOP or w.lower() == "the" for w in cleaned):
                 continue
@@ -949,7 +975,9 @@ _FRAMING = re.compile(
     r"(?:in|by|on)?\s*(?P<outlet>[^:]+?)\s*(?:as\s+follows|like\s+this|this\s+way)?\s*:\s*$",
     re.I,
 )
-_DATELINE = re.compile(r"[A-Z][A-Za-z .,'-]{0,60}\((?P<wire>[A-Za-z .-]{2,40})\)\s*[-–—]|\((?P<wire2>[A-Za-z .-]{2,40})\)\s*[-–—]")
+_DATELINE = re.compile(
+    r"[A-Z][A-Za-z .,'-]{0,60}\((?P<wire>[A-Za-z .-]{2,40})\)\s*[-–—]|\((?P<wire2>[A-Za-z .-]{2,40})\)\s*[-–—]"
+)
 
 
 def _publisher_hop(
@@ -1026,8 +1054,10 @@ def _assign_speakers(text: str, attrs: list[_Attr], directory: SourceDirectory) 
                 last_person = person
             continue
         attr.speaker = src
-        attr.speaker_kind = _media_hop(src, directory)[1] if _media_hop(src, directory) else (
-            _title_kind(src) or SourceKind.unknown
+        attr.speaker_kind = (
+            _media_hop(src, directory)[1]
+            if _media_hop(src, directory)
+            else (_title_kind(src) or SourceKind.unknown)
         )
 
 
@@ -1131,14 +1161,13 @@ def _build_chains(
         for other in attrs:
             if other is attr or other.source is None or attr.source is None:
                 continue
-            if any(a <= attr.source[0] and attr.extent[1] <= b + 1 for a, b in other.content):
-                if other.outer is None or other.outer.extent[0] < attr.extent[0]:
-                    pass
-                if attr.outer is None or (
-                    other.content[0][1] - other.content[0][0]
-                    < attr.outer.content[0][1] - attr.outer.content[0][0]
-                ):
-                    attr.outer = other
+            inside = any(a <= attr.source[0] and attr.extent[1] <= b + 1 for a, b in other.content)
+            if inside and (
+                attr.outer is None
+                or other.content[0][1] - other.content[0][0]
+                < attr.outer.content[0][1] - attr.outer.content[0][0]
+            ):
+                attr.outer = other
 
     chains: dict[int, tuple[list[ChainHop], Relation | None]] = {}
     for n, attr in enumerate(attrs):
@@ -1154,7 +1183,9 @@ def _build_chains(
         relation_in = _relation_for(attr)
         outer = attr.outer
         if outer is not None and outer.speaker and outer.speaker != origin_name:
-            chain.append(ChainHop(name=outer.speaker, kind=outer.speaker_kind, relation=relation_in))
+            chain.append(
+                ChainHop(name=outer.speaker, kind=outer.speaker_kind, relation=relation_in)
+            )
             relation_in = _relation_for(outer)
             hops = outer.hops
         else:
@@ -1195,7 +1226,9 @@ def _fix_relations(chain: list[ChainHop]) -> list[ChainHop]:
     """The origin has no relation; every later hop has one."""
     fixed = [chain[0].model_copy(update={"relation": None})]
     for hop in chain[1:]:
-        fixed.append(hop if hop.relation else hop.model_copy(update={"relation": Relation.reported_by}))
+        fixed.append(
+            hop if hop.relation else hop.model_copy(update={"relation": Relation.reported_by})
+        )
     return fixed
 
 
@@ -1223,7 +1256,7 @@ def suggest_attributions(
     each sentence that carries no attribution is added as an `unattributed` suggestion.
     """
     directory = directory if directory is not None else starter_directory()
-    key = (hash(text), text[:64], publisher, id(directory), include_unattributed)
+    key = (hash(text), text[:64], publisher, id(directory), directory.version, include_unattributed)
     cached = _CACHE.get(key)
     if cached is not None:
         return [s.model_copy(deep=True) for s in cached]
@@ -1309,7 +1342,9 @@ def suggest_for_claim(
     for suggestion in suggest_attributions(text, publisher, directory):
         parts = [*_spans_of(suggestion), suggestion.source, suggestion.cue]
         overlap = sum(
-            max(0, min(claim_end, s.end) - max(claim_start, s.start)) for s in parts if s is not None
+            max(0, min(claim_end, s.end) - max(claim_start, s.start))
+            for s in parts
+            if s is not None
         )
         if overlap <= 0:
             continue
@@ -1333,6 +1368,4 @@ def suggest_for_claim(
             best, best_key = suggestion, key
     if best is not None:
         return best
-    return _unattributed(
-        text, claim_start, claim_end, _publisher_hop(text, publisher, directory)
-    )
+    return _unattributed(text, claim_start, claim_end, _publisher_hop(text, publisher, directory))

@@ -20,7 +20,9 @@ def test_starter_list_is_curated_and_valid() -> None:
     sources = load_starter_sources()
     assert 150 <= len(sources) <= 250
     assert all(isinstance(s, StarterSource) and isinstance(s.kind, SourceKind) for s in sources)
-    assert all(s.prior_reliability is None or s.prior_reliability in RELIABILITY_GRADES for s in sources)
+    assert all(
+        s.prior_reliability is None or s.prior_reliability in RELIABILITY_GRADES for s in sources
+    )
     names = [s.name for s in sources]
     assert len(names) == len(set(names))
 

@@ -14,7 +14,8 @@ from sqlmodel import Session
 from factcheck.config import describe_database, get_settings, normalize_database_url
 from factcheck.db import make_engine, read_session, write
 from factcheck.errors import FactcheckError, describe_validation_error
-from factcheck.reviewers import get_or_create_reviewer, list_reviewers
+from factcheck.models import Reviewer
+from factcheck.reviewers import find_reviewer, get_or_create_reviewer, list_reviewers
 
 T = TypeVar("T")
 
@@ -52,7 +53,16 @@ def run_write(work: Callable[[Session], T], *, retry_on_integrity: bool = False)
 
 
 def current_reviewer() -> str | None:
-    return st.session_state.get(REVIEWER_KEY)
+    """The reviewer of this browser session; in local mode it survives a page reload through
+    the URL (?reviewer=NAME), since a reload starts a new Streamlit session."""
+    name = st.session_state.get(REVIEWER_KEY)
+    if name is None and not get_settings().factcheck_team_mode:
+        name = st.query_params.get("reviewer")
+        if name:
+            st.session_state[REVIEWER_KEY] = name
+    if name and not get_settings().factcheck_team_mode and st.query_params.get("reviewer") != name:
+        st.query_params["reviewer"] = name
+    return name
 
 
 def reviewer_sidebar() -> str | None:
@@ -63,6 +73,7 @@ def reviewer_sidebar() -> str | None:
             st.markdown(f"**Reviewing as** `{name}`")
             if st.button("Switch reviewer", key="switch_reviewer"):
                 del st.session_state[REVIEWER_KEY]
+                st.query_params.pop("reviewer", None)
                 st.rerun()
         else:
             known = [r.name for r in read(list_reviewers) if not r.disabled]
@@ -82,9 +93,15 @@ def reviewer_sidebar() -> str | None:
     return current_reviewer()
 
 
-def require_reviewer() -> str:
+def require_reviewer() -> Reviewer:
+    """The signed-in reviewer's record (created on first use); stops the page if nobody is."""
     name = current_reviewer()
     if not name:
         st.info("Choose or create a reviewer name in the sidebar to start.", icon="👤")
         st.stop()
-    return name  # type: ignore[return-value]
+    reviewer = read(lambda s: find_reviewer(s, name))  # type: ignore[arg-type]
+    if reviewer is None:
+        reviewer = run_write(lambda s: get_or_create_reviewer(s, name))  # type: ignore[arg-type]
+    if reviewer is None:
+        st.stop()
+    return reviewer  # type: ignore[return-value]

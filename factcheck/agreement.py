@@ -1,0 +1,438 @@
+"""Inter-reviewer agreement: Krippendorff's alpha per field, Cohen's kappa per reviewer pair, and
+how far reviewers' attribution chains coincide.
+
+Pure functions over `Rating` records (no database), so the same figures come out whether the
+ratings were read from the database or pooled from CSV files of reviewers who worked offline.
+
+Choices that change the numbers, in one place:
+- F (reliability cannot be judged) and 6 (truth cannot be judged) are *missing*, not the worst
+  grade (DOMAIN.md): a reviewer who cannot judge has not disagreed with anyone.
+- Adjudicated (final) ratings are left out: they settle disagreement, they are not a rater.
+- A reviewer rating the same claim twice (pooled CSVs) counts once: the last record wins.
+- Everything is computed with numpy over integer codes, so 500,000 ratings take about a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import krippendorff
+import numpy as np
+import numpy.typing as npt
+
+Level = Literal["nominal", "ordinal", "interval", "ratio"]
+
+LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
+FIELDS: tuple[str, ...] = ("information_credibility", "source_reliability", "attribution_type")
+GRADE_FIELDS: tuple[str, ...] = ("information_credibility", "source_reliability")
+DEFAULT_LEVELS: dict[str, Level] = {
+    "information_credibility": "ordinal",
+    "source_reliability": "ordinal",
+    "attribution_type": "nominal",
+}
+
+# Codes 0..4 stand for the scale points 1..5; "cannot be judged" maps to MISSING.
+MISSING = -1
+RELIABILITY_CODES: dict[str | None, int] = {"A": 0, "B": 1, "C": 2, "D": 3, "E": 4}
+RELIABILITY_UNJUDGED = "F"
+CREDIBILITY_CODES: dict[int | None, int] = {1: 0, 2: 1, 3: 2, 4: 3, 5: 4}
+CREDIBILITY_UNJUDGED = 6
+GRADE_DOMAIN = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+
+# Units per block when building reviewer × unit indicator matrices for kappa: bounds memory
+# (reviewers × block × 4 bytes) and keeps float32 sums exact (a block's counts stay < 2**24).
+KAPPA_BLOCK = 1 << 16
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    """One reviewer's rating of one claim, reduced to what agreement looks at.
+
+    `final` marks an adjudicator's settlement; such records are ignored by `agreement_report`
+    so callers may pass everything they loaded without filtering first.
+    """
+
+    claim_id: int | str
+    reviewer: str
+    attribution_type: str | None = None
+    source_reliability: str | None = None
+    information_credibility: int | None = None
+    chain: tuple[str, ...] = ()
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """One field of the deduplicated ratings as integer codes (MISSING where not rated)."""
+
+    codes: npt.NDArray[np.int16]
+    domain: npt.NDArray[np.float64]
+
+
+def agreement_report(ratings: Iterable[Rating], level: str | None = None) -> dict[str, Any]:
+    """Agreement over `ratings`: alpha per field, kappa per reviewer pair per field, chains.
+
+    `level` overrides the level of measurement of the two grade fields (attribution type is a
+    category and always nominal). The result is JSON-ready::
+
+        {"information_credibility": {"level", "alpha", "units", "reviewers"},
+         "source_reliability": {...}, "attribution_type": {...},
+         "pairwise": [{"reviewers": [a, b], "field", "kappa", "units"}, ...],
+         "chains": {"units", "reviewers", "exact_match_share", "mean_hop_overlap"}}
+
+    `units` counts the claims with at least two ratings of that field (only those carry
+    information about agreement); `reviewers` counts who rated any of them. A figure that cannot
+    be computed (no such claim, or no variation at all) is None rather than NaN.
+    """
+    if level is not None and level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    rows = _latest_non_final(ratings)
+    unit_of: dict[int | str, int] = {}
+    unit_idx = np.fromiter(
+        (unit_of.setdefault(r.claim_id, len(unit_of)) for r in rows), np.int64, len(rows)
+    )
+    names = sorted({r.reviewer for r in rows})
+    reviewer_of = {name: i for i, name in enumerate(names)}
+    reviewer_idx = np.fromiter((reviewer_of[r.reviewer] for r in rows), np.int64, len(rows))
+    n_units = len(unit_of)
+
+    coded = {
+        "information_credibility": _code_credibility(rows),
+        "source_reliability": _code_reliability(rows),
+        "attribution_type": _code_categories(rows),
+    }
+    report: dict[str, Any] = {}
+    for field in FIELDS:
+        field_level: Level = DEFAULT_LEVELS[field]
+        if level is not None and field in GRADE_FIELDS:
+            field_level = level  # type: ignore[assignment]
+        alpha, units, reviewers = _alpha(unit_idx, reviewer_idx, coded[field], n_units, field_level)
+        report[field] = {
+            "level": field_level,
+            "alpha": alpha,
+            "units": units,
+            "reviewers": reviewers,
+        }
+    report["pairwise"] = _pairwise(unit_idx, reviewer_idx, coded, n_units, names)
+    report["chains"] = chain_agreement(rows, unit_idx, reviewer_idx, n_units)
+    return report
+
+
+# ---------------------------------------------------------------- preparing the data
+
+
+def _latest_non_final(ratings: Iterable[Rating]) -> list[Rating]:
+    """Drop final ratings and keep one rating per (claim, reviewer), the last one seen."""
+    latest = {(r.claim_id, r.reviewer): r for r in ratings if not r.final}
+    return list(latest.values())
+
+
+def _code_reliability(rows: Sequence[Rating]) -> _Coded:
+    seen = {r.source_reliability for r in rows}
+    bad = seen - set(RELIABILITY_CODES) - {None, RELIABILITY_UNJUDGED}
+    if bad:
+        raise ValueError(f"source reliability must be one of A–F, got {sorted(bad)[0]!r}")
+    codes = np.fromiter(
+        (RELIABILITY_CODES.get(r.source_reliability, MISSING) for r in rows), np.int16, len(rows)
+    )
+    return _Coded(codes, GRADE_DOMAIN)
+
+
+def _code_credibility(rows: Sequence[Rating]) -> _Coded:
+    seen = {r.information_credibility for r in rows}
+    bad = seen - set(CREDIBILITY_CODES) - {None, CREDIBILITY_UNJUDGED}
+    if bad:
+        raise ValueError(f"information credibility must be one of 1–6, got {sorted(bad)[0]!r}")
+    codes = np.fromiter(
+        (CREDIBILITY_CODES.get(r.information_credibility, MISSING) for r in rows),
+        np.int16,
+        len(rows),
+    )
+    return _Coded(codes, GRADE_DOMAIN)
+
+
+def _code_categories(rows: Sequence[Rating]) -> _Coded:
+    """Attribution types as codes 0..k-1 in name order; blank is missing."""
+    categories = sorted({r.attribution_type for r in rows if r.attribution_type})
+    code_of: dict[str | None, int] = {name: i for i, name in enumerate(categories)}
+    codes = np.fromiter(
+        (code_of.get(r.attribution_type, MISSING) for r in rows), np.int16, len(rows)
+    )
+    return _Coded(codes, np.arange(len(categories), dtype=np.float64))
+
+
+# ---------------------------------------------------------------- Krippendorff's alpha
+
+
+def _alpha(
+    unit_idx: npt.NDArray[np.int64],
+    reviewer_idx: npt.NDArray[np.int64],
+    coded: _Coded,
+    n_units: int,
+    level: Level,
+) -> tuple[float | None, int, int]:
+    """Alpha via the `krippendorff` package, fed a units × values count table built with one
+    bincount (its own reliability-matrix path compares every cell with every value, which is
+    slow and memory-hungry at this size). Units with fewer than two values are dropped first:
+    they add nothing to the coincidence matrix."""
+    valid = coded.codes != MISSING
+    units = unit_idx[valid]
+    values = coded.codes[valid].astype(np.int64)
+    width = len(coded.domain)
+    if width == 0 or units.size == 0:
+        return None, 0, 0
+    counts = np.bincount(units * width + values, minlength=n_units * width).reshape(n_units, width)
+    pairable = counts.sum(axis=1) >= 2
+    n_pairable = int(pairable.sum())
+    if n_pairable == 0:
+        return None, 0, 0
+    raters = int(np.unique(reviewer_idx[valid][pairable[units]]).size)
+    if width < 2:
+        return None, n_pairable, raters
+    with np.errstate(divide="ignore", invalid="ignore"):
+        try:
+            value = krippendorff.alpha(
+                value_counts=counts[pairable],
+                value_domain=coded.domain,
+                level_of_measurement=level,
+            )
+        except (ValueError, ZeroDivisionError):
+            return None, n_pairable, raters
+    value = float(value)
+    return (value if np.isfinite(value) else None), n_pairable, raters
+
+
+# ---------------------------------------------------------------- Cohen's kappa
+
+
+def cohen_kappa(first: Sequence[Any], second: Sequence[Any]) -> float | None:
+    """Unweighted Cohen's kappa of two raters over the same items (None where either is missing
+    is skipped). None when undefined: no common item, or both raters used a single category, so
+    chance agreement is already 1."""
+    pairs = [(a, b) for a, b in zip(first, second, strict=True) if a is not None and b is not None]
+    if not pairs:
+        return None
+    n = len(pairs)
+    observed = sum(a == b for a, b in pairs) / n
+    left: dict[Any, int] = {}
+    right: dict[Any, int] = {}
+    for a, b in pairs:
+        left[a] = left.get(a, 0) + 1
+        right[b] = right.get(b, 0) + 1
+    expected = sum(count * right.get(value, 0) for value, count in left.items()) / (n * n)
+    if expected >= 1.0:
+        return None
+    return (observed - expected) / (1.0 - expected)
+
+
+def _pairwise(
+    unit_idx: npt.NDArray[np.int64],
+    reviewer_idx: npt.NDArray[np.int64],
+    coded: dict[str, _Coded],
+    n_units: int,
+    names: list[str],
+) -> list[dict[str, Any]]:
+    """Kappa for every reviewer pair sharing at least one rated claim, every field at once.
+
+    With indicator matrices O_v (reviewer × unit: rated value v) and W (rated at all), the
+    pair counts are matrix products: common units N = W Wᵀ, agreements A = Σ_v O_v O_vᵀ, and
+    C_v = O_v Wᵀ is how often a gave v on units b also rated, so chance agreement is
+    Σ_v C_v ∘ C_vᵀ / N². Same figure as `cohen_kappa` on each pair, without a Python loop over
+    pairs or units.
+    """
+    n_reviewers = len(names)
+    results: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for field in FIELDS:
+        codes = coded[field].codes
+        width = len(coded[field].domain)
+        valid = codes != MISSING
+        if width == 0 or not valid.any():
+            continue
+        common = np.zeros((n_reviewers, n_reviewers))
+        agree = np.zeros((n_reviewers, n_reviewers))
+        given = np.zeros((width, n_reviewers, n_reviewers))
+        units, raters, values = unit_idx[valid], reviewer_idx[valid], codes[valid]
+        # Only claims with two ratings or more can contribute to any pair.
+        shared = np.bincount(units, minlength=n_units) >= 2
+        keep = shared[units]
+        units, raters, values = units[keep], raters[keep], values[keep]
+        if units.size == 0:
+            continue
+        _, dense_units = np.unique(units, return_inverse=True)
+        n_dense = int(dense_units.max()) + 1
+        for start in range(0, n_dense, KAPPA_BLOCK):
+            in_block = (dense_units >= start) & (dense_units < start + KAPPA_BLOCK)
+            block_units = dense_units[in_block] - start
+            block_raters = raters[in_block]
+            block_values = values[in_block]
+            size = min(KAPPA_BLOCK, n_dense - start)
+            rated = np.zeros((n_reviewers, size), dtype=np.float32)
+            rated[block_raters, block_units] = 1.0
+            common += rated @ rated.T
+            for value in range(width):
+                mask = block_values == value
+                if not mask.any():
+                    continue
+                onehot = np.zeros((n_reviewers, size), dtype=np.float32)
+                onehot[block_raters[mask], block_units[mask]] = 1.0
+                agree += onehot @ onehot.T
+                given[value] += onehot @ rated.T
+        chance = np.einsum("vab,vba->ab", given, given)
+        for a in range(n_reviewers):
+            for b in range(a + 1, n_reviewers):
+                n = common[a, b]
+                if n == 0:
+                    continue
+                observed = agree[a, b] / n
+                expected = chance[a, b] / (n * n)
+                kappa = None if expected >= 1.0 - 1e-12 else (observed - expected) / (1 - expected)
+                results.setdefault((a, b), []).append(
+                    {
+                        "reviewers": [names[a], names[b]],
+                        "field": field,
+                        "kappa": None if kappa is None else float(kappa),
+                        "units": int(n),
+                    }
+                )
+    return [entry for pair in sorted(results) for entry in results[pair]]
+
+
+# ---------------------------------------------------------------- chains
+
+
+def _chain_key(chain: tuple[str, ...]) -> tuple[str, ...]:
+    """Hop names compared case- and spacing-insensitively: "Reuters" = "reuters " ."""
+    return tuple(" ".join(name.split()).casefold() for name in chain)
+
+
+def chain_agreement(
+    rows: Sequence[Rating],
+    unit_idx: npt.NDArray[np.int64] | None = None,
+    reviewer_idx: npt.NDArray[np.int64] | None = None,
+    n_units: int | None = None,
+) -> dict[str, Any]:
+    """How far reviewers' chains for the same claim coincide.
+
+    Only non-empty chains count (an empty chain means "not recorded", like a missing grade),
+    and only claims with chains from at least two reviewers (`units`). Hop names are compared
+    after case folding and collapsing spaces.
+
+    - `exact_match_share`: share of those claims where every reviewer gave the same hops in
+      the same order.
+    - `mean_hop_overlap`: per claim, the mean over reviewer pairs of the Jaccard index of their
+      sets of hop names (|A ∩ B| / |A ∪ B|; order ignored), then the mean over claims, so a
+      claim rated by many reviewers weighs no more than one rated by two.
+
+    Pass `rows` already deduplicated (as `agreement_report` does); the index arrays are
+    optional and rebuilt when absent.
+    """
+    if unit_idx is None or reviewer_idx is None or n_units is None:
+        rows = _latest_non_final(rows)
+        unit_of: dict[int | str, int] = {}
+        unit_idx = np.fromiter(
+            (unit_of.setdefault(r.claim_id, len(unit_of)) for r in rows), np.int64, len(rows)
+        )
+        reviewer_of: dict[str, int] = {}
+        reviewer_idx = np.fromiter(
+            (reviewer_of.setdefault(r.reviewer, len(reviewer_of)) for r in rows),
+            np.int64,
+            len(rows),
+        )
+        n_units = len(unit_of)
+    empty: dict[str, Any] = {
+        "units": 0,
+        "reviewers": 0,
+        "exact_match_share": None,
+        "mean_hop_overlap": None,
+    }
+    # Intern chains: raw tuple → id of its normalised form, so each distinct chain is
+    # normalised once however many reviewers gave it.
+    id_of_key: dict[tuple[str, ...], int] = {}
+    id_of_raw: dict[tuple[str, ...], int] = {}
+    hop_sets: list[frozenset[str]] = []
+
+    def intern(chain: tuple[str, ...]) -> int:
+        found = id_of_raw.get(chain)
+        if found is None:
+            key = _chain_key(chain)
+            found = id_of_key.get(key)
+            if found is None:
+                found = id_of_key[key] = len(hop_sets)
+                hop_sets.append(frozenset(key))
+            id_of_raw[chain] = found
+        return found
+
+    chain_ids = np.fromiter((intern(r.chain) if r.chain else -1 for r in rows), np.int64, len(rows))
+    has_chain = chain_ids >= 0
+    units, raters, chains = unit_idx[has_chain], reviewer_idx[has_chain], chain_ids[has_chain]
+    per_unit = np.bincount(units, minlength=n_units)
+    rated = per_unit >= 2
+    n_rated = int(rated.sum())
+    if n_rated == 0:
+        return empty
+    keep = rated[units]
+    units, raters, chains = units[keep], raters[keep], chains[keep]
+
+    # Distinct (claim, chain) entries with how many reviewers gave that chain, claim-ordered.
+    n_chains = len(hop_sets)
+    entries, copies = np.unique(units * n_chains + chains, return_counts=True)
+    entry_unit, entry_chain = entries // n_chains, entries % n_chains
+    distinct_per_unit = np.bincount(entry_unit, minlength=n_units)
+    exact = int((distinct_per_unit[rated] == 1).sum())
+
+    # Pairs of reviewers on a claim: identical chains overlap fully (c·(c-1)/2 pairs each);
+    # each pair of distinct chains i < j on the claim adds c_i·c_j pairs of Jaccard J(i, j).
+    same_pairs = np.bincount(entry_unit, weights=copies * (copies - 1) / 2.0, minlength=n_units)
+    left, right = _pairs_within_groups(entry_unit)
+    overlap = same_pairs
+    if left.size:
+        pair_keys = np.minimum(entry_chain[left], entry_chain[right]) * n_chains + np.maximum(
+            entry_chain[left], entry_chain[right]
+        )
+        unique_keys, inverse = np.unique(pair_keys, return_inverse=True)
+        jaccard = np.fromiter(
+            (_jaccard(hop_sets[k // n_chains], hop_sets[k % n_chains]) for k in unique_keys),
+            np.float64,
+            len(unique_keys),
+        )
+        weights = copies[left] * copies[right] * jaccard[inverse]
+        overlap = overlap + np.bincount(entry_unit[left], weights=weights, minlength=n_units)
+    k = per_unit[rated].astype(np.float64)
+    mean_overlap = float(np.mean(overlap[rated] / (k * (k - 1) / 2.0)))
+    return {
+        "units": n_rated,
+        "reviewers": int(np.unique(raters).size),
+        "exact_match_share": exact / n_rated,
+        "mean_hop_overlap": mean_overlap,
+    }
+
+
+def _jaccard(first: frozenset[str], second: frozenset[str]) -> float:
+    union = len(first | second)
+    return len(first & second) / union if union else 1.0
+
+
+def _pairs_within_groups(
+    group: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """All index pairs i < j with group[i] == group[j], for a sorted `group` array, without a
+    Python loop: entry i pairs with every later entry up to the end of its group."""
+    n = group.size
+    if n < 2:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    boundaries = np.flatnonzero(np.diff(group)) + 1
+    starts = np.concatenate(([0], boundaries))
+    ends = np.concatenate((boundaries, [n]))
+    group_end = np.repeat(ends, ends - starts)
+    later = group_end - np.arange(n) - 1
+    total = int(later.sum())
+    if total == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    left = np.repeat(np.arange(n), later)
+    run_start = np.repeat(np.cumsum(later) - later, later)
+    right = left + 1 + (np.arange(total) - run_start)
+    return left, right

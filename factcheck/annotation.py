@@ -1,0 +1,239 @@
+"""The annotate screen's logic, kept out of the page: one article's claims with this
+reviewer's assessments, suggestions mapped to claims, and what became of each suggestion."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from factcheck.articles import get_article
+from factcheck.assessments import AssessmentView, chains_for
+from factcheck.claims import list_claims
+from factcheck.models import Article, Assessment, Claim, Reviewer
+from factcheck.render import HighlightedClaim
+from schemas.records import AssessmentInput
+from schemas.spans import ChainHop, Span, SuggestedAttribution
+from schemas.vocab import AttributionType, Relation, SourceKind, SuggestionOutcome
+
+
+@dataclass
+class Workspace:
+    """Everything the Annotate page shows for one article and reviewer, in three queries."""
+
+    article: Article
+    claims: list[Claim]
+    mine: dict[int, AssessmentView]
+
+    @property
+    def rated_ids(self) -> set[int]:
+        return set(self.mine)
+
+    def claim(self, claim_id: int | None) -> Claim | None:
+        return next((c for c in self.claims if c.id == claim_id), None)
+
+    def index_of(self, claim_id: int | None) -> int:
+        return next((i for i, c in enumerate(self.claims) if c.id == claim_id), 0)
+
+    def neighbour(self, claim_id: int | None, step: int) -> int | None:
+        if not self.claims:
+            return None
+        index = min(max(self.index_of(claim_id) + step, 0), len(self.claims) - 1)
+        return self.claims[index].id
+
+    def next_unrated(self, claim_id: int | None) -> int | None:
+        """The first unrated claim after this one, wrapping round; None when all are rated."""
+        if not self.claims:
+            return None
+        if claim_id is None:
+            ordered = self.claims
+        else:
+            start = self.index_of(claim_id)
+            ordered = self.claims[start + 1 :] + self.claims[: start + 1]
+        return next((c.id for c in ordered if c.id not in self.mine), None)
+
+    def highlights(self, suggested: set[int] | None = None) -> list[HighlightedClaim]:
+        marks = []
+        for claim in self.claims:
+            view = self.mine.get(claim.id)  # type: ignore[arg-type]
+            if view is None:
+                state = "suggested" if suggested and claim.id in suggested else "unrated"
+                label = f"claim {claim.position}: not rated"
+            else:
+                grade = view.assessment.source_reliability
+                state = grade or "rated"
+                label = f"claim {claim.position}: {grade or ''}{view.assessment.information_credibility or ''}"
+            marks.append(HighlightedClaim(claim.id, claim.start, claim.end, state, label))  # type: ignore[arg-type]
+        return marks
+
+
+def load_workspace(session: Session, article_id: int, reviewer: Reviewer | None) -> Workspace:
+    article = get_article(session, article_id)
+    claims = list_claims(session, article_id)
+    mine: dict[int, AssessmentView] = {}
+    if reviewer is not None and claims:
+        rows = session.exec(
+            select(Assessment)
+            .join(Claim, col(Claim.id) == Assessment.claim_id)
+            .where(
+                Claim.article_id == article_id,
+                Assessment.reviewer_id == reviewer.id,
+                Assessment.is_final == False,  # noqa: E712
+            )
+        ).all()
+        chains = chains_for(session, [a.id for a in rows])  # type: ignore[misc]
+        mine = {a.claim_id: AssessmentView(a, chains.get(a.id, []), reviewer.name) for a in rows}  # type: ignore[arg-type]
+    return Workspace(article, claims, mine)
+
+
+def _overlap(spans: Span | list[Span], start: int, end: int) -> int:
+    items = spans if isinstance(spans, list) else [spans]
+    return sum(max(0, min(end, s.end) - max(start, s.start)) for s in items)
+
+
+def publisher_only(
+    publisher: str | None, publisher_kind: SourceKind = SourceKind.unknown
+) -> list[ChainHop]:
+    return [ChainHop(name=publisher, kind=publisher_kind)] if publisher else []
+
+
+def best_suggestion_for_span(
+    attributions: Sequence[SuggestedAttribution],
+    start: int,
+    end: int,
+    fallback_chain: list[ChainHop],
+) -> SuggestedAttribution:
+    """The attribution whose content overlaps the claim most; else the article's own assertion."""
+    best = max(attributions, key=lambda a: _overlap(a.content, start, end), default=None)
+    if best is not None and _overlap(best.content, start, end) > 0:
+        return best
+    from factcheck.scoring import sourcing_score
+
+    score = sourcing_score(fallback_chain, AttributionType.unattributed)
+    return SuggestedAttribution(
+        attribution_type=AttributionType.unattributed,
+        content=Span(start=start, end=end),
+        chain=fallback_chain,
+        score=score.score,
+        reasons=score.reasons,
+    )
+
+
+def draft_from_suggestion(suggestion: SuggestedAttribution) -> AssessmentInput:
+    return AssessmentInput(
+        attribution_type=suggestion.attribution_type,
+        speaker=suggestion.speaker or (suggestion.source.text if suggestion.source else None),
+        cue=suggestion.cue.text if suggestion.cue else None,
+        chain=suggestion.chain,
+        translated=any(h.relation == Relation.translated_by for h in suggestion.chain),
+        spans=[_spans_record(suggestion)],
+    )
+
+
+def _spans_record(suggestion: SuggestedAttribution) -> dict[str, list[dict[str, object]]]:
+    content = suggestion.content if isinstance(suggestion.content, list) else [suggestion.content]
+    return {
+        "source": [suggestion.source.model_dump()] if suggestion.source else [],
+        "cue": [suggestion.cue.model_dump()] if suggestion.cue else [],
+        "content": [span.model_dump() for span in content],
+    }
+
+
+def draft_from_assessment(view: AssessmentView) -> AssessmentInput:
+    a = view.assessment
+    return AssessmentInput(
+        attribution_type=a.attribution_type,
+        speaker=a.speaker,
+        cue=a.cue,
+        chain=view.chain,
+        source_reliability=a.source_reliability,
+        information_credibility=a.information_credibility,
+        translated=a.translated,
+        primary_source_url=a.primary_source_url,
+        corroborated=a.corroborated,
+        corroborated_by=a.corroborated_by,
+        notes=a.notes,
+        spans=a.spans,
+        suggestion_outcome=a.suggestion_outcome,
+    )
+
+
+def _attribution_part(data: AssessmentInput) -> tuple[object, ...]:
+    return (
+        data.attribution_type,
+        (data.speaker or "").strip().casefold(),
+        (data.cue or "").strip().casefold(),
+        tuple((h.name.strip().casefold(), h.kind, h.relation) for h in data.chain),
+    )
+
+
+def judge_suggestion(
+    suggested: AssessmentInput | None, submitted: AssessmentInput, *, rejected: bool = False
+) -> SuggestionOutcome | None:
+    """Accepted unchanged, edited, or rejected: what the reviewer did with the suggestion."""
+    if rejected:
+        return SuggestionOutcome.rejected
+    if suggested is None:
+        return None
+    if _attribution_part(suggested) == _attribution_part(submitted):
+        return SuggestionOutcome.accepted
+    return SuggestionOutcome.edited
+
+
+@dataclass(frozen=True)
+class SuggestionStats:
+    accepted: int
+    edited: int
+    rejected: int
+
+    @property
+    def total(self) -> int:
+        return self.accepted + self.edited + self.rejected
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        return self.accepted / self.total if self.total else None
+
+
+def suggestion_stats(session: Session, reviewer_id: int) -> SuggestionStats:
+    """How this reviewer has treated suggestions so far, counted in the database."""
+    counts = dict(
+        session.exec(
+            select(Assessment.suggestion_outcome, func.count())
+            .where(
+                Assessment.reviewer_id == reviewer_id,
+                col(Assessment.suggestion_outcome).is_not(None),
+            )
+            .group_by(Assessment.suggestion_outcome)
+        ).all()
+    )
+    return SuggestionStats(
+        accepted=counts.get(SuggestionOutcome.accepted.value, 0),
+        edited=counts.get(SuggestionOutcome.edited.value, 0),
+        rejected=counts.get(SuggestionOutcome.rejected.value, 0),
+    )
+
+
+def suggest_for_claims(
+    session: Session, article: Article, claims: Sequence[Claim]
+) -> dict[int, SuggestedAttribution]:
+    """One suggestion per claim, from one pass of the suggester over the whole article (so
+    speakers named earlier resolve pronouns later)."""
+    from factcheck.sources import source_directory
+    from factcheck.suggest import suggest_attributions
+
+    directory = source_directory(session)
+    attributions = suggest_attributions(article.text, publisher=article.outlet, directory=directory)
+    fallback: list[ChainHop] = []
+    if article.outlet:
+        resolved = directory.resolve(article.outlet)
+        fallback = publisher_only(
+            resolved[0] if resolved else article.outlet,
+            resolved[1] if resolved else SourceKind.unknown,
+        )
+    return {
+        claim.id: best_suggestion_for_span(attributions, claim.start, claim.end, fallback)  # type: ignore[misc]
+        for claim in claims
+    }

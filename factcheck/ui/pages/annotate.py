@@ -1,0 +1,592 @@
+"""Annotate: one article, one reviewer. Text with claims highlighted, claim navigation and
+editing, attribution and chain, grades, explicit save, and "accept and next"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from factcheck import annotation
+from factcheck import articles as article_service
+from factcheck import claims as claim_service
+from factcheck.assessments import save_assessment
+from factcheck.errors import describe_validation_error
+from factcheck.render import article_html, chain_dot, legend_html
+from factcheck.scoring import sourcing_score
+from factcheck.sources import list_sources
+from factcheck.ui.common import read, require_reviewer, run_write
+from schemas.records import AssessmentInput
+from schemas.spans import ChainHop
+from schemas.vocab import (
+    CREDIBILITY_MEANINGS,
+    RELIABILITY_MEANINGS,
+    AttributionType,
+    ClaimKind,
+    Relation,
+    SourceKind,
+)
+
+ss = st.session_state
+TYPES = ["", *[t.value for t in AttributionType]]
+KINDS = [k.value for k in SourceKind]
+RELATIONS = ["", *[r.value for r in Relation]]
+RELIABILITY = ["", *RELIABILITY_MEANINGS]
+CREDIBILITY = [0, *CREDIBILITY_MEANINGS]
+
+reviewer = require_reviewer()
+reviewer_name = reviewer.name
+
+# ------------------------------------------------------------------ which article
+if "article_id" not in ss:
+    recent = read(lambda s: article_service.list_articles(s, limit=200))
+    if not recent:
+        st.info("No articles yet: import one on the Articles page.")
+        st.stop()
+    ss["article_id"] = recent[0].id
+article_id: int = ss["article_id"]
+try:
+    workspace = read(lambda s: annotation.load_workspace(s, article_id, reviewer))
+except Exception as error:  # article deleted meanwhile
+    st.warning(str(error))
+    ss.pop("article_id", None)
+    st.stop()
+article = workspace.article
+claims = workspace.claims
+
+
+def suggestions() -> dict[int, Any]:
+    """Suggestions for this article's claims, computed once per claim layout."""
+    signature = (article.id, tuple((c.id, c.start, c.end) for c in claims))
+    if ss.get("suggestion_signature") != signature:
+        ss["suggestions"] = read(lambda s: annotation.suggest_for_claims(s, article, claims))
+        ss["suggestion_signature"] = signature
+    return ss["suggestions"]
+
+
+# ------------------------------------------------------------------ form state
+FIELDS = (
+    "f_type",
+    "f_speaker",
+    "f_cue",
+    "f_rel",
+    "f_cred",
+    "f_translated",
+    "f_primary",
+    "f_corr",
+    "f_corr_by",
+    "f_notes",
+)
+
+
+def _new_hop_uid() -> int:
+    """Hop widgets are keyed by a uid, not a position, so reordering keeps their values."""
+    ss["hop_seq"] = ss.get("hop_seq", 0) + 1
+    return ss["hop_seq"]
+
+
+def _set_hops(chain: list[ChainHop]) -> None:
+    uids = []
+    for hop in chain:
+        uid = _new_hop_uid()
+        ss[f"hop_name_{uid}"] = hop.name
+        ss[f"hop_kind_{uid}"] = hop.kind.value
+        ss[f"hop_rel_{uid}"] = hop.relation.value if hop.relation else ""
+        uids.append(uid)
+    ss["hop_uids"] = uids
+
+
+def load_form(draft: AssessmentInput, origin: str, claim_id: int) -> None:
+    """Put a draft into the widgets' state; remember it to detect unsaved edits."""
+    ss["f_type"] = draft.attribution_type.value if draft.attribution_type else ""
+    ss["f_speaker"] = draft.speaker or ""
+    ss["f_cue"] = draft.cue or ""
+    ss["f_rel"] = draft.source_reliability or ""
+    ss["f_cred"] = draft.information_credibility or 0
+    ss["f_translated"] = draft.is_translated
+    ss["f_primary"] = draft.primary_source_url or ""
+    ss["f_corr"] = draft.corroborated
+    ss["f_corr_by"] = draft.corroborated_by or ""
+    ss["f_notes"] = draft.notes or ""
+    _set_hops(draft.chain)
+    ss["form_claim"] = claim_id
+    ss["form_origin"] = origin
+    ss["form_spans"] = draft.spans
+    ss["form_baseline"] = form_snapshot()
+    ss["form_rejected"] = False
+
+
+def current_chain() -> list[ChainHop]:
+    hops = []
+    for index, uid in enumerate(ss.get("hop_uids", [])):
+        name = str(ss.get(f"hop_name_{uid}", "")).strip()
+        if not name:
+            continue
+        relation = ss.get(f"hop_rel_{uid}") or None
+        hops.append(
+            ChainHop(
+                name=name,
+                kind=ss.get(f"hop_kind_{uid}", "unknown"),
+                relation=relation if index else None,
+            )
+        )
+    return hops
+
+
+def form_snapshot() -> dict[str, Any]:
+    values = {key: ss.get(key) for key in FIELDS}
+    values["chain"] = [hop.model_dump(mode="json") for hop in current_chain()]
+    return values
+
+
+def is_dirty() -> bool:
+    return ss.get("form_claim") is not None and form_snapshot() != ss.get("form_baseline")
+
+
+def form_input() -> AssessmentInput:
+    return AssessmentInput(
+        attribution_type=ss["f_type"] or None,
+        speaker=ss["f_speaker"],
+        cue=ss["f_cue"],
+        chain=current_chain(),
+        source_reliability=ss["f_rel"] or None,
+        information_credibility=ss["f_cred"] or None,
+        translated=ss["f_translated"],
+        primary_source_url=ss["f_primary"],
+        corroborated=ss["f_corr"],
+        corroborated_by=ss["f_corr_by"],
+        notes=ss["f_notes"],
+        spans=ss.get("form_spans"),
+    )
+
+
+def suggested_draft(claim_id: int) -> AssessmentInput | None:
+    suggestion = suggestions().get(claim_id)
+    return annotation.draft_from_suggestion(suggestion) if suggestion else None
+
+
+def prepare_form(claim_id: int) -> None:
+    if ss.get("form_claim") == claim_id:
+        return
+    view = workspace.mine.get(claim_id)
+    if view is not None:
+        load_form(annotation.draft_from_assessment(view), "saved", claim_id)
+    else:
+        draft = suggested_draft(claim_id)
+        load_form(draft or AssessmentInput(), "suggested" if draft else "blank", claim_id)
+
+
+# ------------------------------------------------------------------ actions (callbacks)
+def go_to(target: int | None) -> None:
+    if target is None or target == ss.get("claim_id"):
+        return
+    if is_dirty():
+        ss["pending_claim"] = target
+        return
+    ss["claim_id"] = target
+    ss.pop("pending_claim", None)
+
+
+def discard_and_go() -> None:
+    target = ss.pop("pending_claim", None)
+    ss["form_claim"] = None
+    if target is not None:
+        ss["claim_id"] = target
+
+
+def save_current(then_next: bool = False) -> bool:
+    claim_id = ss["claim_id"]
+    try:
+        data = form_input()
+    except ValueError as error:
+        ss["flash"] = ("error", describe_validation_error(error))
+        return False
+    outcome = annotation.judge_suggestion(
+        suggested_draft(claim_id)
+        if ss.get("form_origin") == "suggested" or ss.get("form_rejected")
+        else None,
+        data,
+        rejected=bool(ss.get("form_rejected")),
+    )
+    if outcome is not None:
+        data = data.model_copy(update={"suggestion_outcome": outcome})
+    saved = run_write(
+        lambda s: save_assessment(s, claim_id, reviewer, data), retry_on_integrity=True
+    )
+    if saved is None:
+        return False
+    grade = f"{saved.source_reliability or ''}{saved.information_credibility or ''}" or "no grade"
+    ss["flash"] = ("success", f"Saved claim {claim_id} ({grade}).")
+    ss["form_claim"] = None  # reload from the database on the next run
+    if then_next:
+        rated = workspace.rated_ids | {claim_id}
+        nxt = next(
+            (
+                c.id
+                for c in claims[workspace.index_of(claim_id) + 1 :] + claims
+                if c.id not in rated
+            ),
+            None,
+        )
+        if nxt is not None:
+            ss["claim_id"] = nxt
+        else:
+            ss["flash"] = ("success", "Saved. Every claim of this article is rated.")
+    return True
+
+
+def save_and_go() -> None:
+    target = ss.pop("pending_claim", None)
+    if save_current() and target is not None:
+        ss["claim_id"] = target
+
+
+def apply_suggestion() -> None:
+    draft = suggested_draft(ss["claim_id"])
+    if draft is not None:
+        keep = {
+            key: ss.get(key)
+            for key in ("f_rel", "f_cred", "f_primary", "f_corr", "f_corr_by", "f_notes")
+        }
+        load_form(draft, "suggested", ss["claim_id"])
+        ss.update(keep)
+        ss["form_baseline"] = {}  # differs from the saved row: counts as unsaved
+
+
+def reject_suggestion() -> None:
+    for key in ("f_type", "f_speaker", "f_cue"):
+        ss[key] = ""
+    _set_hops([])
+    ss["form_rejected"] = True
+    ss["form_origin"] = "blank"
+
+
+def add_hop(name: str = "", kind: str = "unknown") -> None:
+    uid = _new_hop_uid()
+    ss[f"hop_name_{uid}"] = name
+    ss[f"hop_kind_{uid}"] = kind
+    ss[f"hop_rel_{uid}"] = "reported_by" if ss.get("hop_uids") else ""
+    ss["hop_uids"] = [*ss.get("hop_uids", []), uid]
+
+
+def add_registry_hop() -> None:
+    choice = ss.get("hop_from_registry")
+    if choice:
+        name, kind = choice
+        add_hop(name, kind)
+        ss["hop_from_registry"] = None
+
+
+def move_hop(uid: int, step: int) -> None:
+    uids = list(ss["hop_uids"])
+    i = uids.index(uid)
+    j = i + step
+    if 0 <= j < len(uids):
+        uids[i], uids[j] = uids[j], uids[i]
+        ss["hop_uids"] = uids
+
+
+def remove_hop(uid: int) -> None:
+    ss["hop_uids"] = [u for u in ss["hop_uids"] if u != uid]
+
+
+def edit_claims(action: str) -> None:
+    """Claim boundary edits; the form is reloaded afterwards since spans changed."""
+    claim_id = ss["claim_id"]
+    result: Any = None
+    if action == "merge":
+        result = run_write(lambda s: claim_service.merge_claims(s, claim_id))
+    elif action == "split":
+        offset = workspace.claim(claim_id).start + int(ss["split_at"])  # type: ignore[union-attr]
+        result = run_write(lambda s: claim_service.split_claim(s, claim_id, offset))
+    elif action == "bounds":
+        result = run_write(
+            lambda s: claim_service.edit_claim(
+                s,
+                claim_id,
+                start=int(ss["edit_start"]),
+                end=int(ss["edit_end"]),
+                kind=ss["edit_kind"],
+            )
+        )
+    elif action == "drop":
+        result = run_write(lambda s: claim_service.drop_claim(s, claim_id))
+        if result is not None:
+            ss["claim_id"] = (
+                workspace.neighbour(claim_id, 1)
+                if workspace.index_of(claim_id) < len(claims) - 1
+                else workspace.neighbour(claim_id, -1)
+            )
+    elif action == "restore":
+        result = run_write(lambda s: claim_service.restore_claim(s, int(ss["restore_choice"])))
+    elif action == "add":
+        result = run_write(
+            lambda s: claim_service.add_claim(
+                s, article.id, int(ss["add_start"]), int(ss["add_end"]), ss["add_kind"]
+            )
+        )  # type: ignore[arg-type]
+        if result is not None:
+            ss["claim_id"] = result.id
+    if result is not None:
+        ss["flash"] = ("success", f"Claims updated ({action}).")
+        ss["form_claim"] = None
+        for key in ("edit_start", "edit_end", "edit_kind", "split_at"):
+            ss.pop(key, None)
+
+
+# ------------------------------------------------------------------ header
+st.title(article.title)
+meta = " · ".join(part for part in (article.outlet, article.author, article.published_at) if part)
+if meta:
+    st.caption(meta)
+if not claims:
+    st.info("This article has no claims. Add one from a span below.")
+
+rated = len(workspace.rated_ids & {c.id for c in claims})
+st.progress(
+    rated / len(claims) if claims else 0.0,
+    text=f"{rated} of {len(claims)} claims rated by {reviewer_name}",
+)
+
+if claims and ss.get("claim_id") not in {c.id for c in claims}:
+    ss["claim_id"] = workspace.next_unrated(None) or claims[0].id
+    ss["form_claim"] = None
+claim_id = ss.get("claim_id")
+claim = workspace.claim(claim_id)
+
+if "flash" in ss:
+    kind, message = ss.pop("flash")
+    (st.success if kind == "success" else st.error)(message)
+
+text_col, work_col = st.columns([1, 1], gap="large")
+
+with text_col:
+    show_suggested = st.toggle(
+        "Show suggestions in the text", key="suggest_all", help="Suggest for the whole article"
+    )
+    suggested_ids = set(suggestions()) - workspace.rated_ids if show_suggested else set()
+    st.html(article_html(article.text, workspace.highlights(suggested_ids), claim_id))
+    st.html(legend_html())
+    if show_suggested:
+        summary = suggestions()
+        st.dataframe(
+            [
+                {
+                    "#": c.position,
+                    "type": summary[c.id].attribution_type.value,
+                    "speaker": summary[c.id].speaker or "",
+                    "chain": " > ".join(h.name for h in summary[c.id].chain),
+                    "score": summary[c.id].score,
+                    "rated": "yes" if c.id in workspace.rated_ids else "",
+                }
+                for c in claims
+                if c.id in summary
+            ],
+            hide_index=True,
+            key="suggestion_table",
+        )
+
+if claim is None:
+    with work_col:
+        st.stop()
+
+prepare_form(claim.id)  # type: ignore[arg-type]
+
+with work_col:
+    nav = st.columns(4)
+    nav[0].button(
+        "◀ Prev",
+        key="nav_prev",
+        on_click=go_to,
+        args=(workspace.neighbour(claim.id, -1),),
+        width="stretch",
+    )
+    nav[1].button(
+        "Next ▶",
+        key="nav_next",
+        on_click=go_to,
+        args=(workspace.neighbour(claim.id, 1),),
+        width="stretch",
+    )
+    nav[2].button(
+        "Next unrated ⏭",
+        key="nav_unrated",
+        on_click=go_to,
+        args=(workspace.next_unrated(claim.id),),
+        width="stretch",
+    )
+    labels = {c.id: f"#{c.position} · {c.text[:60]}" for c in claims}
+    nav[3].selectbox(
+        "Jump to",
+        list(labels),
+        index=workspace.index_of(claim.id),
+        format_func=labels.get,
+        key=f"jump_{claim.id}",
+        label_visibility="collapsed",
+        on_change=lambda: go_to(ss.get(f"jump_{ss['claim_id']}")),
+    )
+    if "pending_claim" in ss:
+        st.warning("This claim has unsaved changes.")
+        pending = st.columns(3)
+        pending[0].button("Save and go", key="pending_save", on_click=save_and_go, type="primary")
+        pending[1].button("Discard changes", key="pending_discard", on_click=discard_and_go)
+        pending[2].button(
+            "Stay here", key="pending_stay", on_click=lambda: ss.pop("pending_claim", None)
+        )
+
+    st.subheader(f"Claim {claim.position} of {len(claims)}")
+    st.text(claim.text)
+    st.caption(f"characters {claim.start}–{claim.end} · {claim.kind}")
+
+    with st.expander("Edit claim boundaries"):
+        length = claim.end - claim.start
+        b1, b2 = st.columns(2)
+        b1.button("Merge with next", key="merge_next", on_click=edit_claims, args=("merge",))
+        b2.button("Drop (not a claim)", key="drop_claim", on_click=edit_claims, args=("drop",))
+        if length > 1:
+            at = st.number_input(
+                "Split after character (within the claim)",
+                1,
+                length - 1,
+                min(length // 2, length - 1),
+                key="split_at",
+            )
+            st.caption(f"…{claim.text[max(0, at - 40) : at]} ‖ {claim.text[at : at + 40]}…")
+            st.button("Split here", key="split_claim", on_click=edit_claims, args=("split",))
+        e1, e2, e3 = st.columns(3)
+        e1.number_input("Start", 0, len(article.text), claim.start, key="edit_start")
+        e2.number_input("End", 0, len(article.text), claim.end, key="edit_end")
+        e3.selectbox(
+            "Kind",
+            [k.value for k in ClaimKind],
+            index=[k.value for k in ClaimKind].index(claim.kind),
+            key="edit_kind",
+        )
+        st.button(
+            "Apply boundaries and kind", key="apply_bounds", on_click=edit_claims, args=("bounds",)
+        )
+        st.divider()
+        a1, a2, a3 = st.columns(3)
+        a1.number_input("New claim start", 0, len(article.text), 0, key="add_start")
+        a2.number_input("New claim end", 0, len(article.text), 0, key="add_end")
+        a3.selectbox("Kind", [k.value for k in ClaimKind], key="add_kind")
+        st.button("Add claim from span", key="add_claim", on_click=edit_claims, args=("add",))
+        dropped = [
+            c
+            for c in read(lambda s: claim_service.list_claims(s, article.id, include_dropped=True))
+            if c.dropped
+        ]
+        if dropped:
+            st.selectbox(
+                "Dropped claims",
+                [c.id for c in dropped],
+                format_func=lambda i: next(c.text[:60] for c in dropped if c.id == i),
+                key="restore_choice",
+            )
+            st.button("Restore", key="restore_claim", on_click=edit_claims, args=("restore",))
+
+    origin = ss.get("form_origin")
+    if origin == "suggested":
+        st.info(
+            "💡 Suggested attribution and chain: not saved yet. Check, grade, then save.", icon="💡"
+        )
+    elif origin == "saved":
+        st.caption("✓ Your saved assessment")
+    s1, s2 = st.columns(2)
+    s1.button(
+        "Suggest",
+        key="suggest_one",
+        on_click=apply_suggestion,
+        help="Fill in the suggested attribution and chain",
+    )
+    s2.button("Reject suggestion", key="reject_suggestion", on_click=reject_suggestion)
+
+    st.markdown("##### Attribution")
+    t1, t2, t3 = st.columns(3)
+    t1.selectbox("Type", TYPES, key="f_type", format_func=lambda v: v.replace("_", " ") or "—")
+    t2.text_input("Speaker", key="f_speaker")
+    t3.text_input("Cue", key="f_cue")
+
+    st.markdown("##### Chain (origin → publisher)")
+    for index, uid in enumerate(ss.get("hop_uids", [])):
+        h = st.columns([5, 4, 4, 1, 1, 1], vertical_alignment="bottom")
+        h[0].text_input(
+            "Name", key=f"hop_name_{uid}", label_visibility="collapsed" if index else "visible"
+        )
+        h[1].selectbox(
+            "Kind",
+            KINDS,
+            key=f"hop_kind_{uid}",
+            label_visibility="collapsed" if index else "visible",
+        )
+        h[2].selectbox(
+            "Relation",
+            RELATIONS,
+            key=f"hop_rel_{uid}",
+            disabled=index == 0,
+            format_func=lambda v: v or "— origin —",
+            label_visibility="collapsed" if index else "visible",
+        )
+        h[3].button(
+            "↑", key=f"hop_up_{uid}", on_click=move_hop, args=(uid, -1), disabled=index == 0
+        )
+        h[4].button("↓", key=f"hop_down_{uid}", on_click=move_hop, args=(uid, 1))
+        h[5].button("✕", key=f"hop_remove_{uid}", on_click=remove_hop, args=(uid,))
+    c1, c2 = st.columns([3, 1])
+    registry = read(lambda s: list_sources(s))
+    c1.selectbox(
+        "Add a hop from the sources registry",
+        [None, *[(r.name, r.kind) for r in registry]],
+        format_func=lambda v: "—" if v is None else f"{v[0]} ({v[1]})",
+        key="hop_from_registry",
+        on_change=add_registry_hop,
+    )
+    c2.button("Add empty hop", key="add_hop", on_click=add_hop)
+    chain = current_chain()
+    if len(chain) > 1:
+        st.graphviz_chart(chain_dot(chain))
+
+    st.markdown("##### Rating")
+    g1, g2 = st.columns(2)
+    g1.selectbox(
+        "Source reliability",
+        RELIABILITY,
+        key="f_rel",
+        format_func=lambda v: f"{v} — {RELIABILITY_MEANINGS[v]}" if v else "—",
+    )
+    g2.selectbox(
+        "Information credibility",
+        CREDIBILITY,
+        key="f_cred",
+        format_func=lambda v: f"{v} — {CREDIBILITY_MEANINGS[v]}" if v else "—",
+    )
+    score = sourcing_score(chain, ss.get("f_type") or None, ss.get("f_primary") or None)
+    with st.container(border=True):
+        st.markdown(f"**Suggested sourcing score: {score.score}/100**")
+        for reason in score.reasons or ["no deductions"]:
+            st.caption(reason)
+    st.checkbox("Translated", key="f_translated")
+    st.text_input("Primary source URL", key="f_primary")
+    k1, k2 = st.columns([1, 3])
+    k1.checkbox("Corroborated", key="f_corr")
+    k2.text_input("Corroborated by", key="f_corr_by")
+    st.text_area("Notes", key="f_notes", height=80)
+
+    if is_dirty():
+        st.caption("● unsaved changes")
+    v1, v2 = st.columns(2)
+    v1.button("Save", key="save", on_click=save_current, type="secondary", width="stretch")
+    v2.button(
+        "Accept and next ⏭",
+        key="accept_next",
+        on_click=save_current,
+        kwargs={"then_next": True},
+        type="primary",
+        width="stretch",
+    )
+    stats = read(lambda s: annotation.suggestion_stats(s, reviewer.id))  # type: ignore[arg-type]
+    if stats.total:
+        st.caption(
+            f"Your suggestions so far: {stats.accepted} accepted unchanged, {stats.edited} edited, "
+            f"{stats.rejected} rejected ({stats.acceptance_rate:.0%} accepted)"
+        )

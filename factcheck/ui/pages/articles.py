@@ -1,0 +1,133 @@
+"""Articles: import (paste or upload), search, page through, open, delete."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from factcheck import articles as article_service
+from factcheck.db import write
+from factcheck.errors import DuplicateError, FactcheckError, describe_validation_error
+from factcheck.reviewers import find_reviewer
+from factcheck.textio import SUPPORTED_SUFFIXES, decode_article
+from factcheck.ui.common import current_reviewer, engine, read, run_write
+from schemas.records import ArticleMeta
+
+PAGE_SIZES = (25, 50, 100)
+
+st.title("Articles")
+reviewer_name = current_reviewer()
+
+
+def open_in_annotate(article_id: int) -> None:
+    st.session_state["article_id"] = article_id
+    st.session_state.pop("claim_id", None)
+    st.switch_page("factcheck/ui/pages/annotate.py")
+
+
+with st.expander("Import articles", expanded=False):
+    paste_tab, upload_tab = st.tabs(["Paste text", "Upload files"])
+    with paste_tab, st.form("paste_form", clear_on_submit=False):
+        text = st.text_area("Article text", height=200, key="paste_text")
+        left, right = st.columns(2)
+        title = left.text_input("Title (default: first line)", key="paste_title")
+        outlet = right.text_input("Outlet", key="paste_outlet")
+        url = left.text_input("URL", key="paste_url")
+        published = right.text_input(
+            "Published (YYYY-MM-DD or YYYY-MM-DDTHH:MM)", key="paste_published"
+        )
+        if st.form_submit_button("Import", type="primary"):
+            try:
+                meta = ArticleMeta(title=title, outlet=outlet, url=url, published=published)
+            except ValueError as error:
+                st.error(describe_validation_error(error))
+            else:
+                article = run_write(lambda s: article_service.import_text(s, text, meta))
+                if article is not None:
+                    st.success(f"Imported article {article.id}: {article.title}")
+    with upload_tab:
+        files = st.file_uploader(
+            "Article files (.txt, .md, .html)",
+            type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
+            accept_multiple_files=True,
+            key="upload_files",
+        )
+        upload_outlet = st.text_input("Outlet for these files (optional)", key="upload_outlet")
+        if st.button("Import files", key="import_files", disabled=not files):
+            progress = st.progress(0.0, text="Importing…")
+            imported, skipped, failed = [], [], []
+            meta = ArticleMeta(outlet=upload_outlet or None)
+            for index, upload in enumerate(files or [], start=1):
+                try:
+                    decoded = decode_article(upload.getvalue(), upload.name)
+                    article = write(
+                        engine(),
+                        lambda s, d=decoded, n=upload.name: article_service.import_decoded(
+                            s, d, meta, n
+                        ),
+                    )
+                    imported.append(f"{upload.name} → article {article.id}")
+                except DuplicateError as error:
+                    skipped.append(str(error))
+                except FactcheckError as error:
+                    failed.append(str(error))
+                progress.progress(index / len(files), text=f"Imported {index} of {len(files)}")
+            if imported:
+                st.success(f"Imported {len(imported)}: " + "; ".join(imported))
+            for message in skipped:
+                st.warning(f"Duplicate skipped: {message}")
+            for message in failed:
+                st.error(message)
+
+search = st.text_input("Search title or outlet", key="article_search", placeholder="e.g. zerohedge")
+total = read(lambda s: article_service.count_articles(s, search))
+size_col, page_col = st.columns([1, 3])
+page_size = size_col.selectbox("Per page", PAGE_SIZES, key="article_page_size")
+pages = max(1, -(-total // page_size))
+with page_col:
+    page = st.pagination(pages, key="article_page") if pages > 1 else 1
+reviewer_id = None
+if reviewer_name:
+    reviewer = read(lambda s: find_reviewer(s, reviewer_name))
+    reviewer_id = reviewer.id if reviewer else None
+rows = read(
+    lambda s: article_service.list_articles(
+        s, search=search, offset=(page - 1) * page_size, limit=page_size, reviewer_id=reviewer_id
+    )
+)
+
+if not rows:
+    st.info(
+        "No articles yet. Import one above (or run `factcheck demo`)."
+        if not search
+        else "No article matches."
+    )
+else:
+    st.caption(f"{total} article{'s' if total != 1 else ''}")
+    st.dataframe(
+        [
+            {
+                "id": r.id,
+                "title": r.title,
+                "outlet": r.outlet or "",
+                "published": r.published_at or "",
+                "claims": r.claims,
+                "my progress": f"{r.rated}/{r.claims}",
+            }
+            for r in rows
+        ],
+        hide_index=True,
+        width="stretch",
+        key="article_table",
+    )
+    labels = {r.id: f"{r.id} · {r.title[:80]}" for r in rows}
+    chosen = st.selectbox("Article", list(labels), format_func=labels.get, key="article_choice")
+    open_col, delete_col = st.columns([1, 1])
+    if open_col.button("Annotate", type="primary", key="open_article"):
+        open_in_annotate(chosen)
+    with delete_col.popover("Delete…"):
+        st.write(f"Delete article {chosen} with all its claims and every reviewer's ratings?")
+        if st.button("Yes, delete it", key="confirm_delete"):
+            deleted = run_write(lambda s: article_service.delete_article(s, chosen))
+            if deleted is not None:
+                st.success(f"Deleted article {chosen}.")
+                st.rerun()

@@ -1,0 +1,145 @@
+"""Export: choose articles and reviewers, preview and download the ratings CSV (the same file
+as `factcheck export`), and see simple charts of the ratings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from factcheck.articles import list_articles
+from factcheck.db import read_session
+from factcheck.export import ExportFilter, csv_bytes
+from factcheck.reviewers import list_reviewers
+from factcheck.stats import (
+    NOT_SET,
+    PREVIEW_ROWS,
+    count_ratings,
+    preview_rows,
+    rating_filter,
+    rating_summary,
+)
+from factcheck.ui.common import engine, read
+
+ARTICLE_CHOICES = 100
+TITLES = "export_article_titles"
+
+st.title("Export")
+st.caption(
+    "One CSV row per (claim, reviewer) assessment: the same file as `factcheck export`. "
+    "Leave a choice empty to include everything."
+)
+
+if not read(count_ratings):
+    st.info(
+        "No ratings yet. Rate claims on the Annotate page; they appear here, ready to download.",
+        icon="📭",
+    )
+    st.stop()
+
+# Articles: the search narrows the list offered; choices already made stay chosen.
+article_search = st.text_input(
+    "Find articles by title or outlet", key="export_article_search", placeholder="e.g. NATO"
+)
+found = read(lambda s: list_articles(s, search=article_search, limit=ARTICLE_CHOICES))
+titles: dict[int, str] = st.session_state.setdefault(TITLES, {})
+titles.update({row.id: f"{row.title} ({row.outlet})" if row.outlet else row.title for row in found})
+chosen: list[int] = st.session_state.get("export_articles", [])
+article_options = list(dict.fromkeys([*chosen, *(row.id for row in found)]))
+article_ids = st.multiselect(
+    "Articles (newest first; empty = all)",
+    article_options,
+    format_func=lambda article_id: f"{article_id}: {titles.get(article_id, '')}",
+    key="export_articles",
+    placeholder="All articles",
+)
+if len(found) == ARTICLE_CHOICES:
+    st.caption(f"Showing the {ARTICLE_CHOICES} newest matches; search to find older articles.")
+
+reviewer_names = read(lambda s: [r.name for r in list_reviewers(s)])
+reviewers = st.multiselect(
+    "Reviewers (empty = all)", reviewer_names, key="export_reviewers", placeholder="All reviewers"
+)
+final_col, dates_col = st.columns([1, 2])
+final_only = final_col.checkbox(
+    "Adjudicated final assessments only",
+    key="export_final_only",
+    help="Only the assessments an adjudicator settled as final.",
+)
+use_dates = final_col.checkbox("Only ratings made in a date range (UTC)", key="export_use_dates")
+first_day = last_day = None
+if use_dates:
+    today = datetime.now(UTC).date()
+    picked = dates_col.date_input(
+        "Rated between", value=(today - timedelta(days=30), today), key="export_dates"
+    )
+    days = list(picked) if isinstance(picked, tuple | list) else [picked]
+    if days:
+        first_day, last_day = days[0], days[-1]
+
+flt: ExportFilter = rating_filter(
+    article_ids=article_ids,
+    reviewers=reviewers,
+    final_only=final_only,
+    rated_on_or_after=first_day,
+    rated_on_or_before=last_day,
+)
+summary = read(lambda s: rating_summary(s, flt))
+
+if summary.is_empty:
+    st.info("No ratings match these choices.", icon="🔎")
+    st.stop()
+
+database = engine()
+
+
+def build_csv() -> bytes:
+    # Runs only when the button is clicked (and off the script thread): no CSV is built on
+    # every rerun of the page.
+    with read_session(database) as session:
+        return csv_bytes(session, flt)
+
+
+st.download_button(
+    f"Download CSV ({summary.total:,} rows)",
+    data=build_csv,
+    file_name=f"factcheck-ratings-{datetime.now(UTC):%Y%m%d-%H%M}.csv",
+    mime="text/csv",
+    type="primary",
+    icon="⬇️",
+    key="export_download",
+    on_click="ignore",
+)
+
+st.subheader("Preview")
+preview = read(lambda s: preview_rows(s, flt))
+st.caption(f"The first {min(PREVIEW_ROWS, summary.total)} of {summary.total:,} rows.")
+st.dataframe(pd.DataFrame(preview), hide_index=True, width="stretch", key="export_preview")
+
+st.subheader("Ratings at a glance")
+grades_col, lengths_col = st.columns(2)
+with grades_col:
+    st.markdown("**Grades**: source reliability (A–F) by information credibility (1–6)")
+    matrix = pd.DataFrame.from_dict(summary.grade_matrix(), orient="index")
+    st.bar_chart(matrix, x_label="source reliability", y_label="ratings", stack=True)
+    ungraded = summary.total - int(matrix.to_numpy().sum())
+    if ungraded:
+        st.caption(f"{ungraded:,} rating(s) without a full grade are not shown.")
+with lengths_col:
+    st.markdown("**Chain lengths** (hops from origin to publisher)")
+    lengths = pd.DataFrame(
+        {"ratings": list(summary.chain_lengths.values())},
+        index=pd.Index(list(summary.chain_lengths), name="hops"),
+    )
+    st.bar_chart(lengths, x_label="hops", y_label="ratings")
+
+st.markdown("**Attribution types**: share of ratings, in percent")
+shares = pd.DataFrame(
+    {"percent": list(summary.attribution_shares().values())},
+    index=pd.Index(
+        [kind.replace("_", " ") if kind != NOT_SET else kind for kind in summary.attribution_types],
+        name="attribution type",
+    ),
+)
+st.bar_chart(shares, x_label="percent of ratings", y_label="attribution type", horizontal=True)
