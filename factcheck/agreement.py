@@ -89,14 +89,7 @@ def agreement_report(ratings: Iterable[Rating], level: str | None = None) -> dic
     if level is not None and level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
     rows = _latest_non_final(ratings)
-    unit_of: dict[int | str, int] = {}
-    unit_idx = np.fromiter(
-        (unit_of.setdefault(r.claim_id, len(unit_of)) for r in rows), np.int64, len(rows)
-    )
-    names = sorted({r.reviewer for r in rows})
-    reviewer_of = {name: i for i, name in enumerate(names)}
-    reviewer_idx = np.fromiter((reviewer_of[r.reviewer] for r in rows), np.int64, len(rows))
-    n_units = len(unit_of)
+    unit_idx, reviewer_idx, n_units, names = _index(rows)
 
     coded = {
         "information_credibility": _code_credibility(rows),
@@ -127,6 +120,25 @@ def _latest_non_final(ratings: Iterable[Rating]) -> list[Rating]:
     """Drop final ratings and keep one rating per (claim, reviewer), the last one seen."""
     latest = {(r.claim_id, r.reviewer): r for r in ratings if not r.final}
     return list(latest.values())
+
+
+def _claim_order(claim_id: int | str) -> tuple[bool, int | str]:
+    return (isinstance(claim_id, str), claim_id)
+
+
+def _index(
+    rows: Sequence[Rating],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int, list[str]]:
+    """Unit (claim) and reviewer index of each row. Both are numbered in sorted order, not in
+    input order, so the database and a CSV of the same ratings (listed in other orders) give
+    bit-identical figures: every floating-point sum then runs in the same order."""
+    claims = [r.claim_id for r in rows]
+    unit_of = {c: i for i, c in enumerate(sorted(set(claims), key=_claim_order))}
+    names = sorted({r.reviewer for r in rows})
+    reviewer_of = {name: i for i, name in enumerate(names)}
+    unit_idx = np.fromiter(map(unit_of.__getitem__, claims), np.int64, len(rows))
+    reviewer_idx = np.fromiter((reviewer_of[r.reviewer] for r in rows), np.int64, len(rows))
+    return unit_idx, reviewer_idx, len(unit_of), names
 
 
 def _code_reliability(rows: Sequence[Rating]) -> _Coded:
@@ -330,41 +342,26 @@ def chain_agreement(
     """
     if unit_idx is None or reviewer_idx is None or n_units is None:
         rows = _latest_non_final(rows)
-        unit_of: dict[int | str, int] = {}
-        unit_idx = np.fromiter(
-            (unit_of.setdefault(r.claim_id, len(unit_of)) for r in rows), np.int64, len(rows)
-        )
-        reviewer_of: dict[str, int] = {}
-        reviewer_idx = np.fromiter(
-            (reviewer_of.setdefault(r.reviewer, len(reviewer_of)) for r in rows),
-            np.int64,
-            len(rows),
-        )
-        n_units = len(unit_of)
+        unit_idx, reviewer_idx, n_units, _ = _index(rows)
     empty: dict[str, Any] = {
         "units": 0,
         "reviewers": 0,
         "exact_match_share": None,
         "mean_hop_overlap": None,
     }
-    # Intern chains: raw tuple → id of its normalised form, so each distinct chain is
-    # normalised once however many reviewers gave it.
-    id_of_key: dict[tuple[str, ...], int] = {}
-    id_of_raw: dict[tuple[str, ...], int] = {}
-    hop_sets: list[frozenset[str]] = []
-
-    def intern(chain: tuple[str, ...]) -> int:
-        found = id_of_raw.get(chain)
-        if found is None:
-            key = _chain_key(chain)
-            found = id_of_key.get(key)
-            if found is None:
-                found = id_of_key[key] = len(hop_sets)
-                hop_sets.append(frozenset(key))
-            id_of_raw[chain] = found
-        return found
-
-    chain_ids = np.fromiter((intern(r.chain) if r.chain else -1 for r in rows), np.int64, len(rows))
+    # Number distinct chains by their normalised form, in sorted order (input order must not
+    # matter, see `_index`); each distinct raw chain is normalised once however many
+    # reviewers gave it.
+    raw = [r.chain for r in rows]
+    key_of_raw = {chain: _chain_key(chain) for chain in set(raw) if chain}
+    keys = sorted(set(key_of_raw.values()))
+    id_of_key = {key: i for i, key in enumerate(keys)}
+    id_of_raw: dict[tuple[str, ...], int] = {
+        chain: id_of_key[key] for chain, key in key_of_raw.items()
+    }
+    id_of_raw[()] = -1
+    hop_sets = [frozenset(key) for key in keys]
+    chain_ids = np.fromiter(map(id_of_raw.__getitem__, raw), np.int64, len(rows))
     has_chain = chain_ids >= 0
     units, raters, chains = unit_idx[has_chain], reviewer_idx[has_chain], chain_ids[has_chain]
     per_unit = np.bincount(units, minlength=n_units)

@@ -35,7 +35,7 @@ with st.expander("Import articles", expanded=False):
         published = right.text_input(
             "Published (YYYY-MM-DD or YYYY-MM-DDTHH:MM)", key="paste_published"
         )
-        if st.form_submit_button("Import", type="primary"):
+        if st.form_submit_button("Import", type="primary", key="paste_import"):
             try:
                 meta = ArticleMeta(title=title, outlet=outlet, url=url, published=published)
             except ValueError as error:

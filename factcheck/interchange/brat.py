@@ -1,0 +1,601 @@
+"""BRAT standoff in and out, in the PolNeAR layout (`DIR/text/<stem>.txt` and
+`DIR/attributions/<stem>_<annotator>.ann`) or with `.txt` and `.ann` side by side.
+
+Each attribution (an E line tying Source, Cue and Content T spans, content possibly
+discontinuous) becomes an entry of its annotator's assessment of the claim its content
+overlaps most. An entry of `Assessment.spans` looks like
+
+    {"label": "Attribution", "attribution_type": "indirect",
+     "source": [span], "cue": [span], "content": [span, span],
+     "brat": {"event": "E1", "args": "Attribution:T4 Content:T3 Cue:T2 Source:T1", "line": 5,
+              "entities": [{"id": "T1", "label": "Source", "ranges": [[89, 106]], "line": 1},
+                           ...],
+              "notes": [{"line": 9, "raw": "#1\\tAnnotatorNotes T3\\t..."}]}}
+
+with span = {"start", "end", "text"}. The "brat" part keeps the original ids, argument
+order, line order and annotator notes, so `export_brat` writes the same `.ann` back; T spans
+no event refers to (PolNeAR's Discard/Discuss) are kept as entries labelled with their type.
+Entries made elsewhere (no "brat" part) get fresh ids on export.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, and_, false, select
+from sqlmodel import Session, col
+
+from factcheck.articles import find_by_hash, import_text
+from factcheck.db import write
+from factcheck.errors import InputError
+from factcheck.export import ExportFilter, atomic_text_file
+from factcheck.interchange.bundle import assessment_conditions
+from factcheck.models import Article, Assessment, Claim, Reviewer, utcnow
+from factcheck.reviewers import get_or_create_reviewer
+from factcheck.scoring import sourcing_score
+from schemas.records import ArticleMeta
+from schemas.vocab import AttributionType
+
+ImportProgress = Callable[[int, int], None]
+ExportProgress = Callable[[int], None]
+
+DEFAULT_REVIEWER = "brat"
+ROLE_KEYS = {"Source": "source", "Cue": "cue", "Content": "content"}
+ATTRIBUTION_LABEL = "Attribution"
+QUOTE_MARKS = ('"', "“", "”", "«", "»", "„")
+SPEAKER_MAX = 300
+
+_T_LINE = re.compile(r"^(T\d+)\t([^\t ]+) (\d+ \d+(?:;\d+ \d+)*)(?:\t(.*))?$")
+_E_LINE = re.compile(r"^(E\d+)\t(.*)$")
+_ARG = re.compile(r"^([^:\s]+):([TE]\d+)$")
+_NOTE = re.compile(r"^#\d+\tAnnotatorNotes ([TE]\d+)\t.*$")
+_ANNOTATOR_STEM = re.compile(r"^(.+)_([^_]+)$")
+
+
+def is_attribution(entry: dict[str, Any]) -> bool:
+    """Whether a `spans` entry is an attribution (not a Discard/Discuss marker)."""
+    return str(entry.get("label") or ATTRIBUTION_LABEL).startswith(ATTRIBUTION_LABEL)
+
+
+def _span(text: str, start: int, end: int) -> dict[str, Any]:
+    return {"start": start, "end": end, "text": text[start:end]}
+
+
+# ------------------------------------------------------------------------------ parsing
+
+
+@dataclass
+class _Entity:
+    id: str
+    label: str
+    ranges: list[tuple[int, int]]
+    line: int
+    text: str | None = None  # only when the .ann's text differs from the article's
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "label": self.label,
+            "ranges": [list(r) for r in self.ranges],
+            "line": self.line,
+        }
+        if self.text is not None:
+            data["text"] = self.text
+        return data
+
+
+@dataclass
+class ParsedAnn:
+    """One .ann file as entries ready for `Assessment.spans`, plus what could not be read."""
+
+    entries: list[dict[str, Any]]
+    unknown_lines: list[str]
+
+
+def parse_ann(content: str, text: str, name: str) -> ParsedAnn:
+    """Read a .ann file against its article text.
+
+    Raises InputError naming the file and line for offsets outside the text; lines of a
+    kind we do not read (relations, attributes, malformed lines) are returned, not dropped."""
+    entities: dict[str, _Entity] = {}
+    events: list[tuple[str, str, list[tuple[str, str]], int]] = []
+    notes: list[tuple[str, int, str]] = []
+    unknown: list[str] = []
+    lines = content.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    index = 0
+    while index < len(lines):
+        raw = lines[index]
+        line_no = index + 1
+        index += 1
+        if not raw.strip():
+            continue
+        t_match = _T_LINE.match(raw)
+        if t_match:
+            tid, label, ranges_text, given = t_match.groups()
+            ranges = [tuple(map(int, part.split())) for part in ranges_text.split(";")]
+            for start, end in ranges:
+                if not 0 <= start <= end <= len(text):
+                    raise InputError(
+                        f"{name} line {line_no}: offsets {start}–{end} of {tid} are outside the "
+                        f"text ({len(text)} characters)"
+                    )
+            derived = " ".join(text[a:b] for a, b in ranges)
+            # A span with a newline in it runs over several lines of the .ann.
+            extra = derived.count("\n")
+            if extra and "\n".join([given or "", *lines[index : index + extra]]) == derived:
+                given = derived
+                index += extra
+            entity = _Entity(tid, label, ranges, line_no)  # type: ignore[arg-type]
+            if given is not None and given != derived:
+                entity.text = given
+            entities[tid] = entity
+            continue
+        e_match = _E_LINE.match(raw)
+        if e_match:
+            args = [token for token in e_match[2].split(" ") if token]
+            parsed = [_ARG.match(token) for token in args]
+            if all(parsed):
+                events.append(
+                    (e_match[1], e_match[2], [(m[1], m[2]) for m in parsed if m], line_no)
+                )
+                continue
+        note = _NOTE.match(raw)
+        if note:
+            notes.append((note[1], line_no, raw))
+            continue
+        unknown.append(f"{name} line {line_no}: {raw[:120]}")
+    entries = _entries(entities, events, notes, text, name, unknown)
+    return ParsedAnn(entries, unknown)
+
+
+def _entries(
+    entities: dict[str, _Entity],
+    events: list[tuple[str, str, list[tuple[str, str]], int]],
+    notes: list[tuple[str, int, str]],
+    text: str,
+    name: str,
+    unknown: list[str],
+) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = []
+    by_id: dict[str, dict[str, Any]] = {}
+    used: set[str] = set()
+    for event_id, args_raw, args, line_no in events:
+        entry: dict[str, Any] = {"label": ATTRIBUTION_LABEL, "source": [], "cue": [], "content": []}
+        refs: list[dict[str, Any]] = []
+        for role, ref in args:
+            entity = entities.get(ref)
+            if entity is None:
+                unknown.append(f"{name} line {line_no}: {event_id} refers to {ref}, not defined")
+                continue
+            used.add(ref)
+            refs.append(entity.as_dict())
+            if role.startswith(ATTRIBUTION_LABEL):
+                entry["label"] = role
+            key = ROLE_KEYS.get(role)
+            if key:
+                entry[key] = [_span(text, a, b) for a, b in entity.ranges]
+        entry["attribution_type"] = guess_attribution_type(entry).value
+        entry["brat"] = {"event": event_id, "args": args_raw, "line": line_no, "entities": refs}
+        entries.append(entry)
+        by_id[event_id] = entry
+        for ref in (ref for _, ref in args):
+            by_id.setdefault(ref, entry)
+    for entity in entities.values():
+        if entity.id in used:
+            continue
+        # Spans no event uses (PolNeAR's Discard and Discuss): kept, labelled by type.
+        entry = {
+            "label": entity.label,
+            "source": [],
+            "cue": [],
+            "content": [_span(text, a, b) for a, b in entity.ranges],
+            "brat": {"line": entity.line, "entities": [entity.as_dict()]},
+        }
+        entries.append(entry)
+        by_id[entity.id] = entry
+    for target, line_no, raw in notes:
+        owner = by_id.get(target)
+        if owner is None:
+            unknown.append(f"{name} line {line_no}: note on {target}, which is not defined")
+            continue
+        owner["brat"].setdefault("notes", []).append({"line": line_no, "raw": raw})
+    entries.sort(key=lambda e: e["brat"]["line"])
+    return entries
+
+
+def guess_attribution_type(entry: dict[str, Any]) -> AttributionType:
+    """No source → vague; quote marks in the content → direct quote; else a paraphrase."""
+    if not entry.get("source"):
+        return AttributionType.vague
+    content = " ".join(span["text"] for span in entry.get("content", []))
+    if any(mark in content for mark in QUOTE_MARKS):
+        return AttributionType.direct_quote
+    return AttributionType.indirect
+
+
+# ------------------------------------------------------------------------------ import
+
+
+@dataclass
+class BratSummary:
+    """What a BRAT import did; `unknown_lines` and `failed` are there to be read."""
+
+    articles_imported: int = 0
+    articles_reused: int = 0
+    annotation_files: int = 0
+    assessments: int = 0
+    attributions: int = 0
+    unknown_lines: list[str] = field(default_factory=list)
+    unmatched_files: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "articles_imported": self.articles_imported,
+            "articles_reused": self.articles_reused,
+            "annotation_files": self.annotation_files,
+            "assessments": self.assessments,
+            "attributions": self.attributions,
+            "unknown_lines": list(self.unknown_lines),
+            "unmatched_files": list(self.unmatched_files),
+            "failed": list(self.failed),
+        }
+
+
+@dataclass
+class _Document:
+    text_path: Path
+    annotations: list[tuple[Path, str]]  # (.ann path, annotator)
+
+
+def _discover(directory: Path, reviewer: str) -> tuple[list[_Document], list[str]]:
+    """Pair each .txt with its .ann files, in either layout; .ann files without a text
+    are returned by name."""
+    if (directory / "text").is_dir() and (directory / "attributions").is_dir():
+        texts, anns = directory / "text", directory / "attributions"
+    else:
+        texts = anns = directory
+    documents = {p.stem: _Document(p, []) for p in sorted(texts.glob("*.txt")) if p.is_file()}
+    unmatched: list[str] = []
+    for ann in sorted(anns.glob("*.ann")):
+        if ann.stem in documents:
+            documents[ann.stem].annotations.append((ann, reviewer))
+            continue
+        match = _ANNOTATOR_STEM.match(ann.stem)
+        if match and match[1] in documents:
+            documents[match[1]].annotations.append((ann, match[2]))
+        else:
+            unmatched.append(f"{ann.name}: no {ann.stem}.txt beside it")
+    return list(documents.values()), unmatched
+
+
+def _metadata(directory: Path) -> dict[str, ArticleMeta]:
+    """PolNeAR's metadata.tsv (in DIR or its parent), by file stem, when there is one."""
+    for candidate in (directory / "metadata.tsv", directory.parent / "metadata.tsv"):
+        if candidate.is_file():
+            break
+    else:
+        return {}
+    found: dict[str, ArticleMeta] = {}
+    with candidate.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            stem = row.get("filename")
+            if not stem:
+                continue
+            try:
+                found[stem] = ArticleMeta(
+                    title=_none(row.get("title")),
+                    outlet=_none(row.get("publisher")),
+                    author=_none(row.get("author")),
+                    published=_none(row.get("publication_date")),
+                )
+            except ValueError:
+                continue
+    return found
+
+
+def _none(value: str | None) -> str | None:
+    return None if value in (None, "", "None") else value
+
+
+def _read_text(path: Path) -> str:
+    try:
+        # newline="": BRAT offsets count every character of the file, \r included.
+        with path.open(encoding="utf-8", newline="") as handle:
+            return handle.read()
+    except UnicodeDecodeError:
+        raise InputError(f"{path.name} is not UTF-8 text") from None
+
+
+def import_brat(
+    engine: Engine,
+    directory: Path,
+    progress: ImportProgress | None = None,
+    *,
+    reviewer: str = DEFAULT_REVIEWER,
+    keep_going: bool = False,
+) -> BratSummary:
+    """Import a BRAT corpus: each article once (by content hash), each `.ann` as its
+    annotator's assessments. `reviewer` names the annotator of `.ann` files whose name has
+    no `_<annotator>` part. Every file is checked before anything is stored; with
+    `keep_going` a bad file is skipped (listed in `failed`) instead of stopping the import.
+    `progress(articles_done, articles)` is called after each article."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise InputError(f"{directory}: no such folder")
+    documents, unmatched = _discover(directory, reviewer)
+    if not documents:
+        raise InputError(f"{directory}: no .txt files (expected text/*.txt or *.txt)")
+    summary = BratSummary(unmatched_files=unmatched)
+    bad: set[Path] = set()
+    for document in documents:  # check everything first: a bad file stops before any write
+        try:
+            text = _read_text(document.text_path)
+            for ann, _ in document.annotations:
+                parse_ann(_read_text(ann), text, ann.name)
+        except InputError as error:
+            if not keep_going:
+                raise
+            summary.failed.append(str(error))
+            bad.add(document.text_path)
+    metadata = _metadata(directory)
+    for done, document in enumerate(documents, start=1):
+        if document.text_path not in bad:
+            write(engine, lambda s, d=document: _import_document(s, d, metadata, summary))
+        if progress is not None:
+            progress(done, len(documents))
+    return summary
+
+
+def _import_document(
+    session: Session, document: _Document, metadata: dict[str, ArticleMeta], summary: BratSummary
+) -> None:
+    text = _read_text(document.text_path)
+    article = find_by_hash(session, text)
+    if article is None:
+        meta = metadata.get(document.text_path.stem, ArticleMeta())
+        article = import_text(session, text, meta, source_file=document.text_path.name)
+        summary.articles_imported += 1
+    elif article.text != text:
+        raise InputError(
+            f"{document.text_path.name} is already imported as article {article.id} with "
+            "different spacing, so its offsets would not match; import it into a fresh database"
+        )
+    else:
+        summary.articles_reused += 1
+    claims = list(
+        session.execute(
+            select(Claim).where(Claim.article_id == article.id).order_by(col(Claim.start))
+        ).scalars()
+    )
+    for ann, annotator in document.annotations:
+        parsed = parse_ann(_read_text(ann), text, ann.name)
+        summary.unknown_lines.extend(parsed.unknown_lines)
+        summary.annotation_files += 1
+        if not parsed.entries:
+            continue
+        if not claims:
+            summary.failed.append(f"{ann.name}: article {article.id} has no claims to attach to")
+            continue
+        per_claim: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for entry in parsed.entries:
+            per_claim[_best_claim(claims, entry)].append(entry)
+            summary.attributions += is_attribution(entry)
+        person = get_or_create_reviewer(session, annotator)
+        for claim_id, entries in per_claim.items():
+            _store(session, claim_id, person, entries)
+            summary.assessments += 1
+    session.flush()
+
+
+def _entry_ranges(entry: dict[str, Any]) -> list[tuple[int, int]]:
+    spans = entry.get("content") or [
+        s for key in ("source", "cue") for s in entry.get(key) or []
+    ]
+    return [(s["start"], s["end"]) for s in spans]
+
+
+def _best_claim(claims: list[Claim], entry: dict[str, Any]) -> int:
+    """The active claim the content overlaps most; failing that, the nearest one."""
+    ranges = _entry_ranges(entry)
+    active = [c for c in claims if not c.dropped] or claims
+
+    def overlap(claim: Claim) -> int:
+        return sum(max(0, min(claim.end, b) - max(claim.start, a)) for a, b in ranges)
+
+    def distance(claim: Claim) -> int:
+        return min(
+            (max(a - claim.end, claim.start - b, 0) for a, b in ranges), default=claim.start
+        )
+
+    best = max(active, key=lambda c: (overlap(c), -distance(c), -c.start))
+    return best.id  # type: ignore[return-value]
+
+
+def _joined(spans: list[dict[str, Any]]) -> str | None:
+    text = " ".join(s["text"] for s in spans).strip()
+    return text[:SPEAKER_MAX] or None
+
+
+def _store(
+    session: Session, claim_id: int, reviewer: Reviewer, entries: list[dict[str, Any]]
+) -> None:
+    """This annotator's assessment of the claim carries these entries (replacing what an
+    earlier import of the same file stored); grades given since are kept."""
+    first = next((e for e in entries if is_attribution(e)), None)
+    kind = AttributionType(first["attribution_type"]) if first else None
+    assessment = session.execute(
+        select(Assessment).where(
+            Assessment.claim_id == claim_id,
+            Assessment.reviewer_id == reviewer.id,
+            col(Assessment.is_final) == false(),
+        )
+    ).scalar_one_or_none()
+    now = utcnow()
+    if assessment is None:
+        assessment = Assessment(
+            claim_id=claim_id,
+            reviewer_id=reviewer.id,  # type: ignore[arg-type]
+            created_at=now,
+            sourcing_score=sourcing_score([], kind, None).score,
+        )
+    assessment.attribution_type = kind.value if kind else None
+    assessment.speaker = _joined(first["source"]) if first else None
+    assessment.cue = _joined(first["cue"]) if first else None
+    assessment.spans = entries
+    assessment.updated_at = now
+    session.add(assessment)
+
+
+# ------------------------------------------------------------------------------ export
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "-", name) or "reviewer"
+
+
+def export_brat(
+    engine: Engine,
+    directory: Path,
+    flt: ExportFilter | None = None,
+    progress: ExportProgress | None = None,
+) -> int:
+    """Write `text/<stem>.txt` and `attributions/<stem>_<reviewer>.ann` per article and
+    reviewer (final assessments as `<reviewer>-final`); returns the number of .ann files.
+    Imported spans come back with their original ids, argument order and line order."""
+    flt = flt or ExportFilter()
+    directory = Path(directory)
+    written = 0
+    stems: set[str] = set()
+    with Session(engine) as session:
+        query = select(Article.id).order_by(col(Article.id))
+        if flt.article_ids:
+            query = query.where(col(Article.id).in_(flt.article_ids))
+        article_ids = [row[0] for row in session.execute(query)]
+        for article_id in article_ids:
+            article = session.get(Article, article_id)
+            assert article is not None
+            stem = Path(article.source_file).stem if article.source_file else ""
+            stem = _safe(stem) if stem else f"article-{article_id}"
+            if stem in stems:
+                stem = f"{stem}-{article_id}"
+            stems.add(stem)
+            with atomic_text_file(directory / "text" / f"{stem}.txt") as out:
+                out.write(article.text)
+            for annotator, entries in _entries_by_reviewer(session, article_id, flt):
+                ann = directory / "attributions" / f"{stem}_{_safe(annotator)}.ann"
+                with atomic_text_file(ann) as out:
+                    out.write(ann_text(entries, article.text))
+                written += 1
+            session.expunge_all()
+            if progress is not None:
+                progress(written)
+    return written
+
+
+def _entries_by_reviewer(
+    session: Session, article_id: int, flt: ExportFilter
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    query = (
+        select(Reviewer.name, Assessment.is_final, Assessment.spans)
+        .join(Claim, col(Claim.id) == Assessment.claim_id)
+        .join(Reviewer, col(Reviewer.id) == Assessment.reviewer_id)
+        .where(and_(Claim.article_id == article_id, *assessment_conditions(flt)))
+        .order_by(col(Reviewer.name), col(Assessment.is_final), col(Claim.start), col(Claim.id))
+    )
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for name, final, spans in session.execute(query):
+        label = f"{name}-final" if final else name
+        grouped.setdefault(label, []).extend(spans or [])
+    yield from grouped.items()
+
+
+def ann_text(entries: list[dict[str, Any]], text: str) -> str:
+    """The .ann content for these entries: kept lines in their original order, then lines
+    for entries made outside BRAT under fresh ids."""
+    placed: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    fresh: list[dict[str, Any]] = []
+    for entry in entries:
+        brat = entry.get("brat")
+        if not brat:
+            fresh.append(entry)
+            continue
+        for entity in brat.get("entities", []):
+            if entity["id"] in seen:
+                continue
+            seen.add(entity["id"])
+            ranges = _current_ranges(entry, entity)
+            placed.append((entity["line"], _t_line(entity["id"], entity["label"], ranges, text, entity.get("text"))))
+        if brat.get("event") and brat["event"] not in seen:
+            seen.add(brat["event"])
+            placed.append((brat["line"], f"{brat['event']}\t{brat['args']}"))
+        for note in brat.get("notes", []):
+            placed.append((note["line"], note["raw"]))
+    lines = [line for _, line in sorted(placed, key=lambda item: item[0])]
+    lines.extend(_fresh_lines(fresh, seen, text))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _current_ranges(entry: dict[str, Any], entity: dict[str, Any]) -> list[list[int]]:
+    """A role's spans as the entry holds them now (an editor may have changed them)."""
+    ranges = [list(r) for r in entity["ranges"]]
+    key = ROLE_KEYS.get(entity["label"])
+    if key is not None and entry.get(key):
+        current = [[s["start"], s["end"]] for s in entry[key]]
+        if current != ranges and _role_of(entry, entity["id"]) == entity["label"]:
+            return current
+    return ranges
+
+
+def _role_of(entry: dict[str, Any], ref: str) -> str | None:
+    for token in str(entry.get("brat", {}).get("args", "")).split():
+        role, _, target = token.partition(":")
+        if target == ref:
+            return role
+    return None
+
+
+def _t_line(
+    tid: str, label: str, ranges: list[list[int]], text: str, given: str | None = None
+) -> str:
+    covered = given if given is not None else " ".join(text[a:b] for a, b in ranges)
+    offsets = ";".join(f"{a} {b}" for a, b in ranges)
+    return f"{tid}\t{label} {offsets}\t{covered}"
+
+
+def _fresh_lines(entries: list[dict[str, Any]], taken: set[str], text: str) -> list[str]:
+    def highest(prefix: str) -> int:
+        numbers = [int(i[1:]) for i in taken if i.startswith(prefix) and i[1:].isdigit()]
+        return max(numbers, default=0)
+
+    next_t, next_e = highest("T") + 1, highest("E") + 1
+    lines: list[str] = []
+    for entry in entries:
+        args: list[str] = []
+        roles = [("Source", entry.get("source")), ("Cue", entry.get("cue"))]
+        roles.append(("Content", entry.get("content")))
+        trigger = entry.get("cue") or entry.get("content") or entry.get("source")
+        if not trigger:
+            continue
+        label = ATTRIBUTION_LABEL if entry.get("source") else "Attribution-no-source"
+        roles.insert(0, (label, trigger))
+        for role, spans in roles:
+            if not spans:
+                continue
+            tid = f"T{next_t}"
+            next_t += 1
+            ranges = [[s["start"], s["end"]] for s in spans]
+            lines.append(_t_line(tid, role, ranges, text))
+            args.append(f"{role}:{tid}")
+        lines.append(f"E{next_e}\t{' '.join(args)}")
+        next_e += 1
+    return lines
