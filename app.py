@@ -7,7 +7,12 @@ from factcheck.ui.common import reviewer_sidebar
 st.set_page_config(page_title="factcheck", page_icon=":material/fact_check:", layout="wide")
 
 PAGES = [
-    st.Page("factcheck/ui/pages/articles.py", title="Articles", icon=":material/newspaper:", default=True),
+    st.Page(
+        "factcheck/ui/pages/articles.py",
+        title="Articles",
+        icon=":material/newspaper:",
+        default=True,
+    ),
     st.Page("factcheck/ui/pages/annotate.py", title="Annotate", icon=":material/edit_note:"),
     st.Page("factcheck/ui/pages/sources.py", title="Sources", icon=":material/account_tree:"),
     st.Page("factcheck/ui/pages/export.py", title="Export", icon=":material/download:"),

@@ -242,7 +242,9 @@ def main() -> int:
     model = am.Model.load(args.out)  # score what ships (float16 weights)
     for name, docs in (("train", train_docs), ("dev", dev_docs)):
         res = model_alone(model, docs)
-        figures = "  ".join(f"{k} F1={v[2]:.3f} (P={v[0]:.3f} R={v[1]:.3f})" for k, v in res.items())
+        figures = "  ".join(
+            f"{k} F1={v[2]:.3f} (P={v[0]:.3f} R={v[1]:.3f})" for k, v in res.items()
+        )
         print(f"model alone, {name}: {figures}")
     print(f"done in {time.time() - t0:.0f}s")
     return 0

@@ -14,8 +14,9 @@ Choices that change the numbers, in one place:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Literal
 
 import krippendorff
@@ -35,15 +36,15 @@ DEFAULT_LEVELS: dict[str, Level] = {
 
 # Codes 0..4 stand for the scale points 1..5; "cannot be judged" maps to MISSING.
 MISSING = -1
-RELIABILITY_CODES: dict[str | None, int] = {"A": 0, "B": 1, "C": 2, "D": 3, "E": 4}
+RELIABILITY_CODES: dict[str, int] = {"A": 0, "B": 1, "C": 2, "D": 3, "E": 4}
 RELIABILITY_UNJUDGED = "F"
-CREDIBILITY_CODES: dict[int | None, int] = {1: 0, 2: 1, 3: 2, 4: 3, 5: 4}
+CREDIBILITY_CODES: dict[int, int] = {1: 0, 2: 1, 3: 2, 4: 3, 5: 4}
 CREDIBILITY_UNJUDGED = 6
 GRADE_DOMAIN = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
 
-# Units per block when building reviewer × unit indicator matrices for kappa: bounds memory
-# (reviewers × block × 4 bytes) and keeps float32 sums exact (a block's counts stay < 2**24).
-KAPPA_BLOCK = 1 << 16
+# Cells per reviewer × unit indicator matrix built for kappa (float32, so 32 MB): bounds memory
+# however many claims, and keeps float32 sums exact (a block has fewer than 2**24 units).
+KAPPA_CELLS = 1 << 23
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +89,7 @@ def agreement_report(ratings: Iterable[Rating], level: str | None = None) -> dic
     """
     if level is not None and level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
-    rows = _latest_non_final(ratings)
-    unit_idx, reviewer_idx, n_units, names = _index(rows)
+    rows, unit_idx, reviewer_idx, n_units, names = _prepare(ratings)
 
     coded = {
         "information_credibility": _code_credibility(rows),
@@ -116,62 +116,74 @@ def agreement_report(ratings: Iterable[Rating], level: str | None = None) -> dic
 # ---------------------------------------------------------------- preparing the data
 
 
-def _latest_non_final(ratings: Iterable[Rating]) -> list[Rating]:
-    """Drop final ratings and keep one rating per (claim, reviewer), the last one seen."""
-    latest = {(r.claim_id, r.reviewer): r for r in ratings if not r.final}
-    return list(latest.values())
+def _prepare(
+    ratings: Iterable[Rating],
+) -> tuple[list[Rating], npt.NDArray[np.int64], npt.NDArray[np.int64], int, list[str]]:
+    """Drop final ratings, number claims and reviewers, keep one rating per (claim, reviewer).
+
+    Claims and reviewers are numbered in sorted order, not input order, so the database and a
+    CSV listing the same ratings in other orders give bit-identical figures (every
+    floating-point sum runs in the same order). A repeated (claim, reviewer) keeps its last
+    rating; duplicates are found with numpy rather than a dict of 500,000 tuple keys."""
+    rows = [r for r in ratings if not r.final]
+    claims = list(map(attrgetter("claim_id"), rows))
+    reviewers = list(map(attrgetter("reviewer"), rows))
+    unit_of = {c: i for i, c in enumerate(sorted(set(claims), key=_claim_order))}
+    names = sorted(set(reviewers))
+    reviewer_of = {name: i for i, name in enumerate(names)}
+    unit_idx = np.fromiter(map(unit_of.__getitem__, claims), np.int64, len(rows))
+    reviewer_idx = np.fromiter(map(reviewer_of.__getitem__, reviewers), np.int64, len(rows))
+    pair_key = unit_idx * max(len(names), 1) + reviewer_idx
+    _, from_end = np.unique(pair_key[::-1], return_index=True)
+    if from_end.size < len(rows):
+        keep = np.sort(len(rows) - 1 - from_end)
+        rows = [rows[i] for i in keep.tolist()]
+        unit_idx, reviewer_idx = unit_idx[keep], reviewer_idx[keep]
+    return rows, unit_idx, reviewer_idx, len(unit_of), names
 
 
 def _claim_order(claim_id: int | str) -> tuple[bool, int | str]:
     return (isinstance(claim_id, str), claim_id)
 
 
-def _index(
-    rows: Sequence[Rating],
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int, list[str]]:
-    """Unit (claim) and reviewer index of each row. Both are numbered in sorted order, not in
-    input order, so the database and a CSV of the same ratings (listed in other orders) give
-    bit-identical figures: every floating-point sum then runs in the same order."""
-    claims = [r.claim_id for r in rows]
-    unit_of = {c: i for i, c in enumerate(sorted(set(claims), key=_claim_order))}
-    names = sorted({r.reviewer for r in rows})
-    reviewer_of = {name: i for i, name in enumerate(names)}
-    unit_idx = np.fromiter(map(unit_of.__getitem__, claims), np.int64, len(rows))
-    reviewer_idx = np.fromiter((reviewer_of[r.reviewer] for r in rows), np.int64, len(rows))
-    return unit_idx, reviewer_idx, len(unit_of), names
+def _encode(rows: Sequence[Rating], field: str, table: dict[Any, int], scale: str) -> Any:
+    """The field's values as int16 codes through `table` (C-speed map, no Python loop body);
+    a value outside the table is a caller's bug worth a clear message, not a silent gap."""
+    values = list(map(attrgetter(field), rows))
+    try:
+        return np.fromiter(map(table.__getitem__, values), np.int16, len(values))
+    except (KeyError, TypeError):
+        bad = next(v for v in values if not isinstance(v, Hashable) or v not in table)
+        raise ValueError(f"{field.replace('_', ' ')} must be one of {scale}, got {bad!r}") from None
+
+
+RELIABILITY_TABLE: dict[Any, int] = {
+    **RELIABILITY_CODES,
+    RELIABILITY_UNJUDGED: MISSING,
+    None: MISSING,
+    "": MISSING,
+}
+CREDIBILITY_TABLE: dict[Any, int] = {
+    **CREDIBILITY_CODES,
+    CREDIBILITY_UNJUDGED: MISSING,
+    None: MISSING,
+}
 
 
 def _code_reliability(rows: Sequence[Rating]) -> _Coded:
-    seen = {r.source_reliability for r in rows}
-    bad = seen - set(RELIABILITY_CODES) - {None, RELIABILITY_UNJUDGED}
-    if bad:
-        raise ValueError(f"source reliability must be one of A–F, got {sorted(bad)[0]!r}")
-    codes = np.fromiter(
-        (RELIABILITY_CODES.get(r.source_reliability, MISSING) for r in rows), np.int16, len(rows)
-    )
-    return _Coded(codes, GRADE_DOMAIN)
+    return _Coded(_encode(rows, "source_reliability", RELIABILITY_TABLE, "A–F"), GRADE_DOMAIN)
 
 
 def _code_credibility(rows: Sequence[Rating]) -> _Coded:
-    seen = {r.information_credibility for r in rows}
-    bad = seen - set(CREDIBILITY_CODES) - {None, CREDIBILITY_UNJUDGED}
-    if bad:
-        raise ValueError(f"information credibility must be one of 1–6, got {sorted(bad)[0]!r}")
-    codes = np.fromiter(
-        (CREDIBILITY_CODES.get(r.information_credibility, MISSING) for r in rows),
-        np.int16,
-        len(rows),
-    )
-    return _Coded(codes, GRADE_DOMAIN)
+    return _Coded(_encode(rows, "information_credibility", CREDIBILITY_TABLE, "1–6"), GRADE_DOMAIN)
 
 
 def _code_categories(rows: Sequence[Rating]) -> _Coded:
     """Attribution types as codes 0..k-1 in name order; blank is missing."""
     categories = sorted({r.attribution_type for r in rows if r.attribution_type})
-    code_of: dict[str | None, int] = {name: i for i, name in enumerate(categories)}
-    codes = np.fromiter(
-        (code_of.get(r.attribution_type, MISSING) for r in rows), np.int16, len(rows)
-    )
+    table: dict[Any, int] = {name: i for i, name in enumerate(categories)}
+    table.update({None: MISSING, "": MISSING})
+    codes = _encode(rows, "attribution_type", table, "the attribution types")
     return _Coded(codes, np.arange(len(categories), dtype=np.float64))
 
 
@@ -272,23 +284,25 @@ def _pairwise(
         units, raters, values = units[keep], raters[keep], values[keep]
         if units.size == 0:
             continue
-        _, dense_units = np.unique(units, return_inverse=True)
-        n_dense = int(dense_units.max()) + 1
-        for start in range(0, n_dense, KAPPA_BLOCK):
-            in_block = (dense_units >= start) & (dense_units < start + KAPPA_BLOCK)
-            block_units = dense_units[in_block] - start
-            block_raters = raters[in_block]
-            block_values = values[in_block]
-            size = min(KAPPA_BLOCK, n_dense - start)
-            rated = np.zeros((n_reviewers, size), dtype=np.float32)
-            rated[block_raters, block_units] = 1.0
+        n_dense = int(shared.sum())
+        dense_units = (np.cumsum(shared) - 1)[units]
+        block = max(1024, KAPPA_CELLS // max(n_reviewers, 1))
+        if n_dense > block:  # several blocks: sort once so each block is a slice
+            order = np.argsort(dense_units, kind="stable")
+            dense_units, raters, values = dense_units[order], raters[order], values[order]
+        for start in range(0, n_dense, block):
+            lo, hi = (
+                np.searchsorted(dense_units, [start, start + block])
+                if n_dense > block
+                else (0, units.size)
+            )
+            size = min(block, n_dense - start)
+            matrix = np.full((n_reviewers, size), MISSING, dtype=np.int16)
+            matrix[raters[lo:hi], dense_units[lo:hi] - start] = values[lo:hi]
+            rated = (matrix != MISSING).astype(np.float32)
             common += rated @ rated.T
             for value in range(width):
-                mask = block_values == value
-                if not mask.any():
-                    continue
-                onehot = np.zeros((n_reviewers, size), dtype=np.float32)
-                onehot[block_raters[mask], block_units[mask]] = 1.0
+                onehot = (matrix == value).astype(np.float32)
                 agree += onehot @ onehot.T
                 given[value] += onehot @ rated.T
         chance = np.einsum("vab,vba->ab", given, given)
@@ -341,8 +355,7 @@ def chain_agreement(
     optional and rebuilt when absent.
     """
     if unit_idx is None or reviewer_idx is None or n_units is None:
-        rows = _latest_non_final(rows)
-        unit_idx, reviewer_idx, n_units, _ = _index(rows)
+        rows, unit_idx, reviewer_idx, n_units, _ = _prepare(rows)
     empty: dict[str, Any] = {
         "units": 0,
         "reviewers": 0,

@@ -4,6 +4,8 @@ with the number of rows loaded into Python; the filter is the one the CSV export
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -15,7 +17,7 @@ from sqlalchemy import and_, func, select
 from sqlmodel import Session, col
 
 # One definition of what a filter selects, shared with the CSV export (same rows, same counts).
-from factcheck.export import ExportFilter, iter_rating_rows
+from factcheck.export import ExportFilter, iter_rating_rows, write_csv
 from factcheck.export import _conditions as export_conditions
 from factcheck.models import Assessment, ChainHopRow, Claim, Reviewer
 from schemas.vocab import CREDIBILITY_GRADES, RELIABILITY_GRADES, AttributionType
@@ -154,11 +156,13 @@ def rating_summary(session: Session, flt: ExportFilter | None = None) -> RatingS
 
 def preview_rows(
     session: Session, flt: ExportFilter | None = None, limit: int = PREVIEW_ROWS
-) -> list[dict[str, Any]]:
-    """The first `limit` rows of the CSV export (same columns and order), without reading the
-    rest."""
+) -> list[dict[str, str]]:
+    """The first `limit` rows of the CSV export exactly as the file has them (same columns,
+    order and cell text, formula guard included), without reading the rest."""
+    buffer = io.StringIO()
     with closing(iter_rating_rows(session, flt)) as rows:
-        return list(islice(rows, limit))
+        write_csv(islice(rows, limit), buffer)
+    return list(csv.DictReader(io.StringIO(buffer.getvalue())))
 
 
 def rating_filter(
@@ -172,8 +176,8 @@ def rating_filter(
     """The export filter a form describes: an empty choice means all; dates are whole UTC days,
     both ends included."""
     return ExportFilter(
-        article_ids=list(article_ids) or None if article_ids else None,
-        reviewers=list(reviewers) or None if reviewers else None,
+        article_ids=list(article_ids) if article_ids else None,
+        reviewers=list(reviewers) if reviewers else None,
         final_only=final_only,
         rated_from=(
             datetime.combine(rated_on_or_after, time.min, tzinfo=UTC) if rated_on_or_after else None

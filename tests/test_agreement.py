@@ -169,6 +169,27 @@ def test_final_ratings_and_repeats_are_left_out() -> None:
     assert agreement_report(base + base) == agreement_report(base)
 
 
+def test_input_order_does_not_change_a_single_bit() -> None:
+    """The database and a CSV list the same ratings in different orders."""
+    rng = random.Random(5)
+    ratings = [
+        Rating(
+            claim,
+            f"r{reviewer}",
+            rng.choice(TYPES),
+            rng.choice("ABCDEF"),
+            rng.randint(1, 6),
+            tuple(rng.sample(["Reuters", "AFP", "TASS", "BBC"], rng.randint(0, 3))),
+        )
+        for claim in range(200)
+        for reviewer in range(5)
+        if rng.random() < 0.6
+    ]
+    shuffled = ratings[:]
+    rng.shuffle(shuffled)
+    assert agreement_report(shuffled) == agreement_report(ratings)
+
+
 # ---------------------------------------------------------------- Cohen's kappa
 
 

@@ -292,12 +292,35 @@ def test_export_csv_columns_in_contract_order(run: Cli, demo: int) -> None:
     )
     stdout = run.ok("export", "--format", "csv").stdout
     header = next(csv.reader(io.StringIO(stdout)))
-    contract = (
-        "article_id, article_title, outlet, article_url, published_at, claim_id, claim_index, claim_start, "
-        "claim_end, claim_text, claim_kind, reviewer, attribution_type, speaker, cue, chain, chain_kinds, "
-        "chain_length, translated, source_reliability, information_credibility, grade, sourcing_score, "
-        "primary_source_url, corroborated, notes, rated_at"
-    ).split(", ")
+    contract = [
+        "article_id",
+        "article_title",
+        "outlet",
+        "article_url",
+        "published_at",
+        "claim_id",
+        "claim_index",
+        "claim_start",
+        "claim_end",
+        "claim_text",
+        "claim_kind",
+        "reviewer",
+        "attribution_type",
+        "speaker",
+        "cue",
+        "chain",
+        "chain_kinds",
+        "chain_length",
+        "translated",
+        "source_reliability",
+        "information_credibility",
+        "grade",
+        "sourcing_score",
+        "primary_source_url",
+        "corroborated",
+        "notes",
+        "rated_at",
+    ]
     assert header[: len(contract)] == contract
     row = next(csv.DictReader(io.StringIO(stdout)))
     assert row["grade"] == "A6" and row["translated"] == "false" and row["corroborated"] == "false"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +14,7 @@ from factcheck.articles import import_text
 from factcheck.assessments import save_assessment
 from factcheck.claims import list_claims
 from factcheck.db import read_session, write
-from factcheck.export import ExportFilter, iter_rating_rows
+from factcheck.export import ExportFilter, csv_bytes, iter_rating_rows
 from factcheck.reviewers import get_or_create_reviewer
 from factcheck.stats import (
     NOT_SET,
@@ -195,12 +197,13 @@ def test_empty_database_gives_an_empty_summary(engine: Engine) -> None:
         assert preview_rows(session) == []
 
 
-def test_preview_is_the_first_export_rows(engine: Engine, demo_text: str) -> None:
+def test_preview_is_the_first_rows_of_the_csv(engine: Engine, demo_text: str) -> None:
     seed_ratings(engine, demo_text)
     with read_session(engine) as session:
-        everything = list(iter_rating_rows(session))
+        everything = list(csv.DictReader(io.StringIO(csv_bytes(session).decode("utf-8"))))
         assert preview_rows(session, limit=3) == everything[:3]
         assert preview_rows(session) == everything  # fewer than 20
+    assert everything[0]["chain_length"] in {"0", "2", "5"}
 
 
 def test_rating_filter_reads_empty_choices_as_all() -> None:
@@ -208,7 +211,9 @@ def test_rating_filter_reads_empty_choices_as_all() -> None:
     assert flt.article_ids is None and flt.reviewers is None
     assert flt.rated_from is None and flt.rated_to is None
     day = datetime(2025, 9, 5, tzinfo=UTC).date()
-    flt = rating_filter(article_ids=[3], reviewers=["ana"], rated_on_or_after=day, rated_on_or_before=day)
+    flt = rating_filter(
+        article_ids=[3], reviewers=["ana"], rated_on_or_after=day, rated_on_or_before=day
+    )
     assert flt.article_ids == [3] and flt.reviewers == ["ana"]
     assert flt.rated_from == datetime(2025, 9, 5, tzinfo=UTC)
     assert flt.rated_to is not None

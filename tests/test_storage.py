@@ -3,6 +3,10 @@ ratings attached, one assessment per (claim, reviewer), the registry's uniquenes
 
 from __future__ import annotations
 
+from contextlib import suppress
+from functools import partial
+from itertools import pairwise
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -161,6 +165,25 @@ EDITS = st.lists(
 )
 
 
+def _apply_edit(
+    action: str, target: Claim, article_id: int, text: str, a: int, b: int, session: Session
+) -> object:
+    """One reviewer edit of the property test, by name."""
+    if action == "merge":
+        return claims.merge_claims(session, target.id)
+    if action == "split":
+        return claims.split_claim(
+            session, target.id, target.start + b % max(1, target.end - target.start)
+        )
+    if action == "edit":
+        return claims.edit_claim(session, target.id, start=a % len(text), end=b % (len(text) + 1))
+    if action == "add":
+        return claims.add_claim(session, article_id, a % len(text), b % (len(text) + 1))
+    if action == "drop":
+        return claims.drop_claim(session, target.id)
+    return claims.restore_claim(session, target.id)
+
+
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -177,42 +200,15 @@ def test_any_sequence_of_edits_keeps_spans_exact_and_disjoint(
             with Session(engine) as session:
                 every = claims.list_claims(session, article_id, include_dropped=True)
             target = every[a % len(every)]
-            try:
-                if action == "merge":
-                    write(engine, lambda s: claims.merge_claims(s, target.id))
-                elif action == "split":
-                    write(
-                        engine,
-                        lambda s: claims.split_claim(
-                            s, target.id, target.start + b % max(1, target.end - target.start)
-                        ),
-                    )
-                elif action == "edit":
-                    write(
-                        engine,
-                        lambda s: claims.edit_claim(
-                            s, target.id, start=a % len(demo_text), end=b % (len(demo_text) + 1)
-                        ),
-                    )
-                elif action == "add":
-                    write(
-                        engine,
-                        lambda s: claims.add_claim(
-                            s, article_id, a % len(demo_text), b % (len(demo_text) + 1)
-                        ),
-                    )
-                elif action == "drop":
-                    write(engine, lambda s: claims.drop_claim(s, target.id))
-                else:
-                    write(engine, lambda s: claims.restore_claim(s, target.id))
-            except InputError:
-                pass  # refused edits must leave everything as it was: checked below
+            # A refused edit must leave everything as it was: checked below.
+            with suppress(InputError):
+                write(engine, partial(_apply_edit, action, target, article_id, demo_text, a, b))
             with Session(engine) as session:
                 active = claims.list_claims(session, article_id)
                 for claim in claims.list_claims(session, article_id, include_dropped=True):
                     assert demo_text[claim.start : claim.end] == claim.text
                     assert 0 <= claim.start < claim.end <= len(demo_text)
-                for left, right in zip(active, active[1:], strict=False):
+                for left, right in pairwise(active):
                     assert left.end <= right.start
                 assert [c.position for c in active] == list(range(1, len(active) + 1))
     finally:

@@ -153,9 +153,7 @@ def _bucket(d: int) -> str:
     return sign + "far"
 
 
-def role_features(
-    toks: list[Tok], sent_of: list[int], ca: int, cb: int
-) -> list[list[str]]:
+def role_features(toks: list[Tok], sent_of: list[int], ca: int, cb: int) -> list[list[str]]:
     """Features of each window token relative to the cue at tokens [ca, cb]."""
     n = len(toks)
     cue_words = " ".join(t.low for t in toks[ca : cb + 1])
@@ -223,7 +221,8 @@ def role_features(
                 "bef=" + before + ctx,
                 "shcm=" + t.shape + cm + qb + ctx,
                 "psh=" + (toks[i - 1].shape if i else "<s>") + t.shape + ctx,
-                "edge=" + ("F" if i == 0 or sent_of[i - 1] != sent_of[i] else "")
+                "edge="
+                + ("F" if i == 0 or sent_of[i - 1] != sent_of[i] else "")
                 + ("E" if i + 1 == n or sent_of[i + 1] != sent_of[i] else "")
                 + ctx,
             ]

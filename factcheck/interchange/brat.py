@@ -397,9 +397,7 @@ def _import_document(
 
 
 def _entry_ranges(entry: dict[str, Any]) -> list[tuple[int, int]]:
-    spans = entry.get("content") or [
-        s for key in ("source", "cue") for s in entry.get(key) or []
-    ]
+    spans = entry.get("content") or [s for key in ("source", "cue") for s in entry.get(key) or []]
     return [(s["start"], s["end"]) for s in spans]
 
 
@@ -412,9 +410,7 @@ def _best_claim(claims: list[Claim], entry: dict[str, Any]) -> int:
         return sum(max(0, min(claim.end, b) - max(claim.start, a)) for a, b in ranges)
 
     def distance(claim: Claim) -> int:
-        return min(
-            (max(a - claim.end, claim.start - b, 0) for a, b in ranges), default=claim.start
-        )
+        return min((max(a - claim.end, claim.start - b, 0) for a, b in ranges), default=claim.start)
 
     best = max(active, key=lambda c: (overlap(c), -distance(c), -c.start))
     return best.id  # type: ignore[return-value]
@@ -534,7 +530,12 @@ def ann_text(entries: list[dict[str, Any]], text: str) -> str:
                 continue
             seen.add(entity["id"])
             ranges = _current_ranges(entry, entity)
-            placed.append((entity["line"], _t_line(entity["id"], entity["label"], ranges, text, entity.get("text"))))
+            placed.append(
+                (
+                    entity["line"],
+                    _t_line(entity["id"], entity["label"], ranges, text, entity.get("text")),
+                )
+            )
         if brat.get("event") and brat["event"] not in seen:
             seen.add(brat["event"])
             placed.append((brat["line"], f"{brat['event']}\t{brat['args']}"))

@@ -486,7 +486,9 @@ class _BundleLoader:
             raise self.fail(line_no, f"claim {rec.id} appears twice")
         article_id = self.articles[rec.article_id]
         if rec.end <= rec.start:
-            raise self.fail(line_no, f"claim {rec.id}: end {rec.end} is not after start {rec.start}")
+            raise self.fail(
+                line_no, f"claim {rec.id}: end {rec.end} is not after start {rec.start}"
+            )
         article_text = self.session.execute(
             select(func.substr(Article.text, rec.start + 1, rec.end - rec.start)).where(
                 Article.id == article_id
@@ -551,4 +553,3 @@ def _advance_sequences(session: Session) -> None:
                 f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
             )
         )
-

@@ -38,6 +38,8 @@ reviewer = require_reviewer()
 reviewer_name = reviewer.name
 
 # ------------------------------------------------------------------ which article
+if "article_id" not in ss and str(st.query_params.get("article", "")).isdigit():
+    ss["article_id"] = int(st.query_params["article"])
 if "article_id" not in ss:
     recent = read(lambda s: article_service.list_articles(s, limit=200))
     if not recent:
@@ -53,6 +55,7 @@ except Exception as error:  # article deleted meanwhile
     st.stop()
 article = workspace.article
 claims = workspace.claims
+st.query_params["article"] = str(article.id)  # a page reload comes back to this article
 
 
 def suggestions() -> dict[int, Any]:
@@ -348,11 +351,15 @@ st.progress(
     text=f"{rated} of {len(claims)} claims rated by {reviewer_name}",
 )
 
+if "claim_id" not in ss and str(st.query_params.get("claim", "")).isdigit():
+    ss["claim_id"] = int(st.query_params["claim"])
 if claims and ss.get("claim_id") not in {c.id for c in claims}:
     ss["claim_id"] = workspace.next_unrated(None) or claims[0].id
     ss["form_claim"] = None
 claim_id = ss.get("claim_id")
 claim = workspace.claim(claim_id)
+if claim is not None:
+    st.query_params["claim"] = str(claim.id)
 
 if "flash" in ss:
     kind, message = ss.pop("flash")
@@ -509,7 +516,7 @@ with work_col:
 
     st.markdown("##### Chain (origin → publisher)")
     for index, uid in enumerate(ss.get("hop_uids", [])):
-        h = st.columns([5, 4, 4, 1, 1, 1], vertical_alignment="bottom")
+        h = st.columns([4, 3, 3, 3], vertical_alignment="bottom")
         h[0].text_input(
             "Name", key=f"hop_name_{uid}", label_visibility="collapsed" if index else "visible"
         )
@@ -527,11 +534,32 @@ with work_col:
             format_func=lambda v: v or "— origin —",
             label_visibility="collapsed" if index else "visible",
         )
-        h[3].button(
-            "↑", key=f"hop_up_{uid}", on_click=move_hop, args=(uid, -1), disabled=index == 0
-        )
-        h[4].button("↓", key=f"hop_down_{uid}", on_click=move_hop, args=(uid, 1))
-        h[5].button("✕", key=f"hop_remove_{uid}", on_click=remove_hop, args=(uid,))
+        with h[3].container(horizontal=True, gap="small"):
+            st.button(
+                "",
+                icon=":material/arrow_upward:",
+                key=f"hop_up_{uid}",
+                on_click=move_hop,
+                args=(uid, -1),
+                disabled=index == 0,
+                help="Move up",
+            )
+            st.button(
+                "",
+                icon=":material/arrow_downward:",
+                key=f"hop_down_{uid}",
+                on_click=move_hop,
+                args=(uid, 1),
+                help="Move down",
+            )
+            st.button(
+                "",
+                icon=":material/close:",
+                key=f"hop_remove_{uid}",
+                on_click=remove_hop,
+                args=(uid,),
+                help="Remove hop",
+            )
     c1, c2 = st.columns([3, 1])
     registry = read(lambda s: list_sources(s))
     c1.selectbox(
@@ -577,7 +605,8 @@ with work_col:
     v1, v2 = st.columns(2)
     v1.button("Save", key="save", on_click=save_current, type="secondary", width="stretch")
     v2.button(
-        "Accept and next ⏭",
+        "Accept and next",
+        icon=":material/done_all:",
         key="accept_next",
         on_click=save_current,
         kwargs={"then_next": True},

@@ -1,0 +1,275 @@
+"""schema.org ClaimReview JSON-LD, one object per line (JSON Lines: streamable, and each line
+is a complete JSON-LD document a feed or a page can embed as is).
+
+One ClaimReview per rated assessment (an assessment with an information-credibility grade);
+with the export filter's `final_only`, only the adjudicated ratings.
+
+Mapping from the Admiralty grades (STANAG 2511)
+-----------------------------------------------
+Only information credibility (1–6) is a verdict on the claim; source reliability (A–F) is
+about the source and goes into the explanation.
+
+    credibility  ratingValue  alternateName
+    1            5            Confirmed by other sources
+    2            4            Probably true
+    3            3            Possibly true
+    4            2            Doubtful
+    5            1            Improbable
+    6            (none)       Truth cannot be judged
+
+`bestRating` is always 5 and `worstRating` 1. Grade 6 is "cannot be judged", not a point
+below 5 on the scale (DOMAIN.md), so it carries no `ratingValue`: only the text verdict.
+`ratingExplanation` reads e.g. "Admiralty grade B2: source usually reliable, information
+probably true. Chain: Alexander Stubb > Reuters > The Guardian. Corroborated by: …"
+
+Other fields:
+- `claimReviewed`: the claim's text;
+- `itemReviewed`: a `Claim` with `author` = the speaker (a `Person` when the chain's origin
+  or the registry says it is a person — head of state, official, analyst, expert,
+  anonymous — else an `Organization`), `appearance` = the article (URL, headline,
+  publisher), `firstAppearance` = the primary source URL when the reviewer recorded one,
+  `datePublished` = the article's publication date;
+- `author`: the organisation when one is given (`ExportFilter.extra["organization"]`),
+  else the reviewer as a `Person`;
+- `datePublished`: the day the rating was last saved (UTC);
+- `url`: `<extra["review_base_url"]>/claims/<claim id>#assessment-<id>` when a base URL is
+  given, else the URN `urn:factcheck:claim:<claim id>:assessment:<id>`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, and_, select
+from sqlmodel import Session, col
+
+from factcheck.export import BATCH_ROWS, ExportFilter, atomic_text_file
+from factcheck.interchange.bundle import assessment_conditions
+from factcheck.models import Article, Assessment, ChainHopRow, Claim, Reviewer, Source
+from factcheck.sources import name_key
+from schemas.vocab import CHAIN_SEPARATOR, CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
+
+ExportProgress = Callable[[int], None]
+
+BEST_RATING = 5
+WORST_RATING = 1
+CANNOT_BE_JUDGED = 6
+PERSON_KINDS = frozenset({"head_of_state", "official", "analyst", "expert", "anonymous"})
+REQUIRED_FIELDS = (
+    "@context",
+    "@type",
+    "claimReviewed",
+    "reviewRating",
+    "itemReviewed",
+    "author",
+    "datePublished",
+    "url",
+)
+
+
+def rating_value(credibility: int | None) -> int | None:
+    """Credibility 1 (confirmed) … 5 (improbable) → 5 … 1; 6 and no grade → None."""
+    if credibility is None or not 1 <= credibility <= 5:
+        return None
+    return BEST_RATING + 1 - credibility
+
+
+def verdict(credibility: int) -> str:
+    return CREDIBILITY_MEANINGS[credibility][:1].upper() + CREDIBILITY_MEANINGS[credibility][1:]
+
+
+def _date(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).date().isoformat()
+
+
+def export_claimreview(
+    engine: Engine,
+    path: Path,
+    flt: ExportFilter | None = None,
+    progress: ExportProgress | None = None,
+) -> int:
+    """Write one ClaimReview per rated assessment to `path` (JSON Lines); returns the count."""
+    flt = flt or ExportFilter()
+    query = (
+        select(Assessment, Claim.text, Reviewer.name, Article)
+        .join(Claim, col(Claim.id) == Assessment.claim_id)
+        .join(Article, col(Article.id) == Claim.article_id)
+        .join(Reviewer, col(Reviewer.id) == Assessment.reviewer_id)
+        .where(
+            and_(col(Assessment.information_credibility).is_not(None), *assessment_conditions(flt))
+        )
+        .order_by(col(Article.id), col(Claim.start), col(Reviewer.name), col(Assessment.is_final))
+    )
+    count = 0
+    with Session(engine) as session, atomic_text_file(Path(path)) as out:
+        result = session.execute(query.execution_options(yield_per=BATCH_ROWS))
+        for batch in result.partitions():
+            chains = _chains(session, [row[0] for row in batch])
+            for assessment, claim_text, reviewer, article in batch:
+                chain, kind = chains[assessment.id]
+                review = claim_review(
+                    assessment, claim_text, reviewer, article, kind, chain, flt.extra
+                )
+                out.write(json.dumps(review, ensure_ascii=False) + "\n")
+                count += 1
+            session.expunge_all()
+            if progress is not None:
+                progress(count)
+    return count
+
+
+def _chains(session: Session, assessments: list[Assessment]) -> dict[int, tuple[str, str | None]]:
+    """(chain text, speaker kind) per assessment: the kind of the chain's origin, else of the
+    registry entry named like the speaker."""
+    ids = [a.id for a in assessments]
+    names: dict[int, list[str]] = {}
+    kinds: dict[int, str | None] = {}
+    for hop in session.execute(
+        select(ChainHopRow)
+        .where(col(ChainHopRow.assessment_id).in_(ids))
+        .order_by(col(ChainHopRow.assessment_id), col(ChainHopRow.position))
+    ).scalars():
+        names.setdefault(hop.assessment_id, []).append(hop.name)
+        kinds.setdefault(hop.assessment_id, hop.kind)
+    wanted = {name_key(a.speaker): a.id for a in assessments if a.speaker and a.id not in kinds}
+    if wanted:
+        for key, kind in session.execute(
+            select(Source.name_key, Source.kind).where(col(Source.name_key).in_(list(wanted)))
+        ):
+            kinds[wanted[key]] = kind  # type: ignore[index]
+    return {
+        a.id: (CHAIN_SEPARATOR.join(names.get(a.id, [])), kinds.get(a.id))  # type: ignore[misc]
+        for a in assessments
+    }
+
+
+def _explanation(a: Assessment, chain: str | None = None) -> str:
+    parts = []
+    grade = f"{a.source_reliability or ''}{a.information_credibility or ''}"
+    described = []
+    if a.source_reliability:
+        described.append(f"source {RELIABILITY_MEANINGS[a.source_reliability]}")
+    if a.information_credibility:
+        described.append(f"information {CREDIBILITY_MEANINGS[a.information_credibility]}")
+    parts.append(f"Admiralty grade {grade}: {', '.join(described)}.")
+    if chain:
+        parts.append(f"Chain: {chain}.")
+    if a.corroborated_by:
+        parts.append(f"Corroborated by: {a.corroborated_by}.")
+    elif a.corroborated:
+        parts.append("Corroborated by other sources.")
+    if a.notes:
+        parts.append(a.notes)
+    return " ".join(parts)
+
+
+def claim_review(
+    a: Assessment,
+    claim_text: str,
+    reviewer: str,
+    article: Article,
+    speaker_kind: str | None = None,
+    chain: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The ClaimReview of one assessment (see the module docstring for the mapping)."""
+    extra = extra or {}
+    credibility = a.information_credibility or CANNOT_BE_JUDGED
+    rating: dict[str, Any] = {
+        "@type": "Rating",
+        "bestRating": BEST_RATING,
+        "worstRating": WORST_RATING,
+        "alternateName": verdict(credibility),
+        "ratingExplanation": _explanation(a, chain),
+    }
+    value = rating_value(credibility)
+    if value is not None:
+        rating["ratingValue"] = value
+    appearance: dict[str, Any] = {"@type": "CreativeWork", "headline": article.title}
+    if article.url:
+        appearance["url"] = article.url
+    if article.outlet:
+        appearance["publisher"] = {"@type": "Organization", "name": article.outlet}
+    if article.published_at:
+        appearance["datePublished"] = article.published_at
+    item: dict[str, Any] = {"@type": "Claim", "appearance": [appearance]}
+    if a.speaker:
+        person = speaker_kind in PERSON_KINDS or speaker_kind is None
+        item["author"] = {"@type": "Person" if person else "Organization", "name": a.speaker}
+    if a.primary_source_url:
+        item["firstAppearance"] = {"@type": "CreativeWork", "url": a.primary_source_url}
+    if article.published_at:
+        item["datePublished"] = article.published_at
+    organization = extra.get("organization")
+    author = (
+        {"@type": "Organization", "name": organization}
+        if organization
+        else {"@type": "Person", "name": reviewer}
+    )
+    base = str(extra.get("review_base_url") or "").rstrip("/")
+    url = (
+        f"{base}/claims/{a.claim_id}#assessment-{a.id}"
+        if base
+        else f"urn:factcheck:claim:{a.claim_id}:assessment:{a.id}"
+    )
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "claimReviewed": claim_text,
+        "reviewRating": rating,
+        "itemReviewed": item,
+        "author": author,
+        "datePublished": _date(a.updated_at),
+        "url": url,
+    }
+
+
+def validate_claimreview(obj: Any) -> list[str]:
+    """Problems of one ClaimReview object (empty when it is valid): required fields present,
+    `claimReviewed` non-empty, a rating with explicit bounds and its value inside them."""
+    if not isinstance(obj, dict):
+        return ["a ClaimReview must be a JSON object"]
+    problems = [f"missing {name}" for name in REQUIRED_FIELDS if obj.get(name) in (None, "")]
+    if obj.get("@type") not in (None, "ClaimReview"):
+        problems.append(f"@type must be ClaimReview, got {obj.get('@type')!r}")
+    claim = obj.get("claimReviewed")
+    if claim is not None and (not isinstance(claim, str) or not claim.strip()):
+        problems.append("claimReviewed is empty")
+    rating = obj.get("reviewRating")
+    if isinstance(rating, dict):
+        problems.extend(_rating_problems(rating))
+    elif rating is not None:
+        problems.append("reviewRating must be an object")
+    item = obj.get("itemReviewed")
+    if item is not None and (not isinstance(item, dict) or item.get("@type") != "Claim"):
+        problems.append("itemReviewed must be a Claim")
+    return problems
+
+
+def _rating_problems(rating: dict[str, Any]) -> list[str]:
+    problems = []
+    if not str(rating.get("alternateName") or "").strip():
+        problems.append("reviewRating.alternateName (the verdict text) is missing")
+    best, worst = rating.get("bestRating"), rating.get("worstRating")
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (best, worst))
+    if not numbers:
+        problems.append("reviewRating needs numeric bestRating and worstRating")
+        return problems
+    if worst >= best:  # type: ignore[operator]
+        problems.append(f"reviewRating.worstRating {worst} is not below bestRating {best}")
+    value = rating.get("ratingValue")
+    if value is None:
+        return problems
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        problems.append(f"reviewRating.ratingValue {value!r} is not a number")
+    elif not worst <= value <= best:  # type: ignore[operator]
+        problems.append(f"reviewRating.ratingValue {value} is outside [{worst}, {best}]")
+    return problems

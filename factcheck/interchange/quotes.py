@@ -1,0 +1,123 @@
+"""Reviewers' attributions as quote JSON Lines, in the shape `factcheck suggest --json`
+prints, so the same scorer and tools read human and machine attributions alike:
+
+    {"file": "<stem>.txt", "article_id": 3, "reviewer": "4e07",
+     "attributions": [{"attribution_type", "source": span | [span] | null,
+                       "cue": span | [span] | null, "content": span | [span],
+                       "chain": [{"name", "kind", "relation"}], "score", "claim_id"}]}
+
+One line per article. Spans are exact article offsets taken from `Assessment.spans`; an
+assessment without recorded spans contributes its claim as the content. Without a reviewer
+filter, each article carries its first annotator's work (reviewer names sorted), as when
+scoring against the first annotator of a corpus.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, and_, select
+from sqlmodel import Session, col
+
+from factcheck.assessments import chains_for
+from factcheck.export import ExportFilter, atomic_text_file
+from factcheck.interchange.brat import is_attribution
+from factcheck.interchange.bundle import assessment_conditions
+from factcheck.models import Article, Assessment, Claim, Reviewer
+
+ExportProgress = Callable[[int], None]
+HUMAN_SCORE = 100  # a reviewer's attribution is not a guess
+
+
+def _span_value(spans: list[dict[str, Any]] | None) -> Any:
+    """One span as an object, several as a list, none as null (the suggest shape)."""
+    cleaned = [
+        {"start": s["start"], "end": s["end"], "text": s.get("text", "")} for s in spans or []
+    ]
+    if not cleaned:
+        return None
+    return cleaned[0] if len(cleaned) == 1 else cleaned
+
+
+def export_quotes(
+    engine: Engine,
+    path: Path,
+    flt: ExportFilter | None = None,
+    progress: ExportProgress | None = None,
+) -> int:
+    """Write one JSON line per article to `path`; returns the number of lines."""
+    flt = flt or ExportFilter()
+    count = 0
+    with Session(engine) as session, atomic_text_file(Path(path)) as out:
+        query = select(Article.id, Article.source_file).order_by(col(Article.id))
+        if flt.article_ids:
+            query = query.where(col(Article.id).in_(flt.article_ids))
+        for article_id, source_file in session.execute(query).all():
+            record = article_quotes(session, article_id, source_file, flt)
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+            session.expunge_all()
+            if progress is not None and count % 100 == 0:
+                progress(count)
+    if progress is not None:
+        progress(count)
+    return count
+
+
+def article_quotes(
+    session: Session, article_id: int, source_file: str | None, flt: ExportFilter
+) -> dict[str, Any]:
+    """The quote record of one article."""
+    query = (
+        select(Assessment, Reviewer.name, Claim.start, Claim.end, Claim.text)
+        .join(Claim, col(Claim.id) == Assessment.claim_id)
+        .join(Reviewer, col(Reviewer.id) == Assessment.reviewer_id)
+        .where(and_(Claim.article_id == article_id, *assessment_conditions(flt)))
+        .order_by(col(Reviewer.name), col(Claim.start), col(Assessment.id))
+    )
+    rows = session.execute(query).all()
+    if not flt.reviewers and rows:
+        first = rows[0][1]
+        rows = [row for row in rows if row[1] == first]
+    chains = chains_for(session, [row[0].id for row in rows])
+    attributions: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for assessment, _reviewer, start, end, text in rows:
+        chain = [hop.model_dump(mode="json") for hop in chains.get(assessment.id, [])]
+        entries = [e for e in assessment.spans or [] if is_attribution(e)]
+        if not assessment.spans:
+            if assessment.attribution_type in (None, "unattributed"):
+                continue
+            entries = [{"content": [{"start": start, "end": end, "text": text}]}]
+        for entry in entries:
+            item = {
+                "attribution_type": entry.get("attribution_type") or assessment.attribution_type,
+                "source": _span_value(entry.get("source")),
+                "cue": _span_value(entry.get("cue")),
+                "content": _span_value(entry.get("content")) or [],
+                "chain": chain,
+                "score": HUMAN_SCORE,
+                "claim_id": assessment.claim_id,
+            }
+            key = json.dumps([item["source"], item["cue"], item["content"]], sort_keys=True)
+            if key in seen:  # the same attribution kept on two claims counts once
+                continue
+            seen.add(key)
+            attributions.append(item)
+    attributions.sort(key=_position)
+    reviewers = sorted({row[1] for row in rows})
+    return {
+        "file": Path(source_file).name if source_file else f"article-{article_id}.txt",
+        "article_id": article_id,
+        "reviewer": reviewers[0] if len(reviewers) == 1 else (reviewers or None),
+        "attributions": attributions,
+    }
+
+
+def _position(item: dict[str, Any]) -> tuple[int, int]:
+    content = item["content"]
+    first = content[0] if isinstance(content, list) and content else content
+    return (first["start"], first["end"]) if isinstance(first, dict) else (-1, -1)

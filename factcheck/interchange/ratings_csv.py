@@ -1,0 +1,350 @@
+"""Merging a ratings CSV (the export format) from reviewers who worked offline.
+
+Rows are matched to claims by `claim_id`, or by `article_id` plus `claim_start`/`claim_end`
+when the id is blank. A row creates or updates its reviewer's assessment. The CSV's
+`rated_at` is when the row was exported: if the database row was saved again after that
+and now differs from the CSV, both sides changed and the row is reported as a conflict,
+never overwritten. The whole file is checked before anything is written; row numbers are
+spreadsheet lines (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Engine, select
+from sqlmodel import Session, col
+
+from factcheck.assessments import chains_for, save_assessment
+from factcheck.db import read_session, write
+from factcheck.errors import FactcheckError, InputError, describe_validation_error
+from factcheck.export import FORMULA_TRIGGERS
+from factcheck.models import Assessment, Claim
+from factcheck.reviewers import clean_reviewer_name, find_reviewer, get_or_create_reviewer
+from schemas.records import AssessmentInput
+from schemas.vocab import CHAIN_SEPARATOR
+
+COMPARED_FIELDS = (
+    "attribution_type",
+    "speaker",
+    "cue",
+    "chain",
+    "translated",
+    "source_reliability",
+    "information_credibility",
+    "primary_source_url",
+    "corroborated",
+    "corroborated_by",
+    "notes",
+)
+TRUE_WORDS = frozenset({"true", "yes", "1", "y"})
+FALSE_WORDS = frozenset({"false", "no", "0", "n", ""})
+
+
+def unneutralise(value: str) -> str:
+    """Undo the export's formula guard: `'=1+1` → `=1+1` (only before = + - @ tab CR)."""
+    if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
+@dataclass
+class RowChange:
+    """What merging one row does (or would do)."""
+
+    row: int
+    claim_id: int
+    reviewer: str
+    final: bool
+    action: str  # created, updated, unchanged, conflict
+    fields: list[str] = field(default_factory=list)
+    database_saved_at: str | None = None
+    csv_rated_at: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class MergeReport:
+    dry_run: bool
+    rows: int = 0
+    changes: list[RowChange] = field(default_factory=list)
+
+    def of(self, action: str) -> list[RowChange]:
+        return [c for c in self.changes if c.action == action]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "created": len(self.of("created")),
+            "updated": len(self.of("updated")),
+            "unchanged": len(self.of("unchanged")),
+            "conflicts": [c.as_dict() for c in self.of("conflict")],
+            "changes": [c.as_dict() for c in self.changes if c.action in ("created", "updated")],
+        }
+
+
+@dataclass
+class _Planned:
+    change: RowChange
+    data: AssessmentInput
+
+
+def merge_ratings_csv(engine: Engine, path: Path, dry_run: bool = False) -> MergeReport:
+    """Merge the CSV at `path`; with `dry_run`, only report what would change.
+
+    Raises InputError naming the row for a bad grade, an unknown claim or a malformed
+    row; then nothing is written."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    if dry_run:
+        with read_session(engine) as session:
+            return _merge(session, path, dry_run=True)
+    return write(engine, lambda session: _merge(session, path, dry_run=False))
+
+
+def _merge(session: Session, path: Path, dry_run: bool) -> MergeReport:
+    report = MergeReport(dry_run=dry_run)
+    planned: list[_Planned] = []
+    seen: dict[tuple[int, str, bool], int] = {}
+    for row_no, row in _read_rows(path):
+        report.rows += 1
+        try:
+            plan = _plan_row(session, row, row_no)
+        except ValidationError as error:
+            raise InputError(
+                f"{path.name} row {row_no}: {describe_validation_error(error)}"
+            ) from None
+        except FactcheckError as error:
+            raise InputError(f"{path.name} row {row_no}: {error}") from None
+        key = (plan.change.claim_id, plan.change.reviewer, plan.change.final)
+        if key in seen:
+            raise InputError(
+                f"{path.name} row {row_no}: repeats row {seen[key]} (same claim and reviewer)"
+            )
+        seen[key] = row_no
+        planned.append(plan)
+        report.changes.append(plan.change)
+    if not dry_run:
+        for plan in planned:
+            if plan.change.action in ("created", "updated"):
+                _apply(session, plan)
+    return report
+
+
+def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            columns = set(reader.fieldnames or [])
+            if "reviewer" not in columns:
+                raise InputError(f"{path.name}: no 'reviewer' column; is this a ratings CSV?")
+            if (
+                "claim_id" not in columns
+                and not {"article_id", "claim_start", "claim_end"} <= columns
+            ):
+                raise InputError(
+                    f"{path.name}: needs a 'claim_id' column, or 'article_id', 'claim_start' "
+                    "and 'claim_end'"
+                )
+            return [
+                (
+                    reader.line_num,
+                    {k: unneutralise(v or "") for k, v in row.items() if k is not None},
+                )
+                for row in reader
+            ]
+    except UnicodeDecodeError:
+        raise InputError(f"{path.name} is not UTF-8 text; save the CSV as UTF-8") from None
+    except csv.Error as error:
+        raise InputError(f"{path.name}: not a readable CSV ({error})") from None
+
+
+def _integer(row: dict[str, str], column: str) -> int | None:
+    value = row.get(column, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InputError(f"{column} must be a whole number, got {value!r}") from None
+
+
+def _flag(row: dict[str, str], column: str) -> bool | None:
+    value = row.get(column)
+    if value is None:
+        return None
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise InputError(f"{column} must be true or false, got {value!r}")
+
+
+def _rated_at(row: dict[str, str]) -> datetime | None:
+    value = row.get("rated_at", "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(
+            f"rated_at must be a date-time like 2025-09-05T09:20:00Z, got {value!r}"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _find_claim(session: Session, row: dict[str, str]) -> Claim:
+    claim_id = _integer(row, "claim_id")
+    if claim_id is not None:
+        claim = session.get(Claim, claim_id)
+        if claim is None:
+            raise InputError(f"claim {claim_id} does not exist in this database")
+        return claim
+    article_id = _integer(row, "article_id")
+    start, end = _integer(row, "claim_start"), _integer(row, "claim_end")
+    if article_id is None or start is None or end is None:
+        raise InputError("give claim_id, or article_id with claim_start and claim_end")
+    claim = session.execute(
+        select(Claim).where(Claim.article_id == article_id, Claim.start == start, Claim.end == end)
+    ).scalar_one_or_none()
+    if claim is None:
+        raise InputError(f"article {article_id} has no claim at {start}–{end}")
+    return claim
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(CHAIN_SEPARATOR.strip())] if value.strip() else []
+
+
+def _chain(row: dict[str, str]) -> list[dict[str, Any]]:
+    names = _split(row.get("chain", ""))
+    kinds = _split(row.get("chain_kinds", ""))
+    relations = _split(row.get("chain_relations", ""))
+    return [
+        {
+            "name": name,
+            "kind": kinds[i] if i < len(kinds) and kinds[i] else "unknown",
+            "relation": relations[i] if i < len(relations) and relations[i] else None,
+        }
+        for i, name in enumerate(names)
+    ]
+
+
+def _input(row: dict[str, str]) -> AssessmentInput:
+    data: dict[str, Any] = {
+        "attribution_type": row.get("attribution_type") or None,
+        "speaker": row.get("speaker"),
+        "cue": row.get("cue"),
+        "chain": _chain(row),
+        "source_reliability": row.get("source_reliability"),
+        "information_credibility": row.get("information_credibility"),
+        "primary_source_url": row.get("primary_source_url"),
+        "corroborated": bool(_flag(row, "corroborated")),
+        "corroborated_by": row.get("corroborated_by"),
+        "notes": row.get("notes"),
+    }
+    translated = _flag(row, "translated")
+    if translated is not None:
+        data["translated"] = translated
+    return AssessmentInput.model_validate(data)
+
+
+def _comparable_input(data: AssessmentInput) -> dict[str, Any]:
+    return {
+        "attribution_type": data.attribution_type.value if data.attribution_type else None,
+        "speaker": data.speaker,
+        "cue": data.cue,
+        "chain": [
+            (h.name, h.kind.value, h.relation.value if h.relation and i else None)
+            for i, h in enumerate(data.chain)
+        ],
+        "translated": data.is_translated,
+        "source_reliability": data.source_reliability,
+        "information_credibility": data.information_credibility,
+        "primary_source_url": data.primary_source_url,
+        "corroborated": data.corroborated or bool(data.corroborated_by),
+        "corroborated_by": data.corroborated_by,
+        "notes": data.notes,
+    }
+
+
+def _comparable_row(session: Session, a: Assessment) -> dict[str, Any]:
+    chain = chains_for(session, [a.id]).get(a.id, [])  # type: ignore[list-item]
+    return {
+        "attribution_type": a.attribution_type,
+        "speaker": a.speaker,
+        "cue": a.cue,
+        "chain": [(h.name, h.kind.value, h.relation.value if h.relation else None) for h in chain],
+        "translated": a.translated,
+        "source_reliability": a.source_reliability,
+        "information_credibility": a.information_credibility,
+        "primary_source_url": a.primary_source_url,
+        "corroborated": a.corroborated,
+        "corroborated_by": a.corroborated_by,
+        "notes": a.notes,
+    }
+
+
+def _seconds(moment: datetime) -> datetime:
+    """The export writes `rated_at` to the second; compare the database at that precision."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _plan_row(session: Session, row: dict[str, str], row_no: int) -> _Planned:
+    reviewer_name = clean_reviewer_name(row.get("reviewer", ""))
+    final = bool(_flag(row, "final"))
+    data = _input(row)
+    rated_at = _rated_at(row)
+    claim = _find_claim(session, row)
+    change = RowChange(
+        row=row_no,
+        claim_id=claim.id,  # type: ignore[arg-type]
+        reviewer=reviewer_name,
+        final=final,
+        action="created",
+        csv_rated_at=row.get("rated_at") or None,
+    )
+    reviewer = find_reviewer(session, reviewer_name)
+    existing = None
+    if reviewer is not None:
+        existing = session.execute(
+            select(Assessment).where(
+                Assessment.claim_id == claim.id,
+                Assessment.reviewer_id == reviewer.id,
+                col(Assessment.is_final) == final,
+            )
+        ).scalar_one_or_none()
+    if existing is None:
+        change.fields = [
+            f for f, v in _comparable_input(data).items() if v not in (None, [], False)
+        ]
+        return _Planned(change, data)
+    now, before = _comparable_input(data), _comparable_row(session, existing)
+    change.fields = [name for name in COMPARED_FIELDS if now[name] != before[name]]
+    change.database_saved_at = _seconds(existing.updated_at).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if not change.fields:
+        change.action = "unchanged"
+    elif rated_at is None or _seconds(existing.updated_at) > rated_at:
+        change.action = "conflict"
+    else:
+        change.action = "updated"
+        # The CSV has no spans column: keep the exact spans the database holds.
+        data = data.model_copy(update={"spans": existing.spans})
+    return _Planned(change, data)
+
+
+def _apply(session: Session, plan: _Planned) -> None:
+    reviewer = get_or_create_reviewer(session, plan.change.reviewer)
+    save_assessment(session, plan.change.claim_id, reviewer, plan.data, final=plan.change.final)
