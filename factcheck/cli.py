@@ -854,7 +854,12 @@ def _register_command_modules() -> None:
     """Commands that live in their own modules (team review, interchange) join the group."""
     import importlib
 
-    for module in ("factcheck.cli_team", "factcheck.cli_interchange"):
+    for module in (
+        "factcheck.cli_team",
+        "factcheck.cli_interchange",
+        "factcheck.cli_suggest",
+        "factcheck.cli_ops",
+    ):
         try:
             loaded = importlib.import_module(module)
         except ModuleNotFoundError as error:
