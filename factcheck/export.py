@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Engine, and_, select, true
+from sqlalchemy import Engine, and_, inspect, select, true
 from sqlmodel import Session, col
 
 from factcheck.assessments import chains_for
@@ -78,6 +78,17 @@ class ExportFilter:
     rated_from: datetime | None = None
     rated_to: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def release_rows(session: Session, rows: Iterable[Any]) -> None:
+    """Detach the ORM objects of a streamed batch so memory stays bounded. (`expunge_all()`
+    would swap the identity map a `yield_per` result is still loading into, and the next
+    batch would fail.)"""
+    for row in rows:
+        for item in row if isinstance(row, tuple | list) or hasattr(row, "_fields") else (row,):
+            state = inspect(item, raiseerr=False)
+            if state is not None and getattr(state, "session", None) is session:
+                session.expunge(item)
 
 
 def _iso_utc(moment: datetime | None) -> str:
@@ -147,7 +158,7 @@ def iter_rating_rows(session: Session, flt: ExportFilter | None = None) -> Itera
         for row in batch:
             *head, assessment = row
             yield _row_dict(head, assessment, chains.get(assessment.id, []))
-        session.expunge_all()
+        release_rows(session, batch)
 
 
 def _row_dict(head: list[Any], a: Assessment, chain: list[Any]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from sqlmodel import Session, col, delete
 
 from factcheck.db import is_sqlite, write
 from factcheck.errors import InputError, describe_validation_error
-from factcheck.export import ExportFilter, atomic_text_file
+from factcheck.export import ExportFilter, atomic_text_file, release_rows
 from factcheck.models import (
     Article,
     Assessment,
@@ -109,7 +109,7 @@ def _batches(session: Session, query: Any, size: int = BATCH) -> Iterator[list[A
     result = session.execute(query.execution_options(yield_per=size))
     for batch in result.partitions():
         yield list(batch)
-        session.expunge_all()
+        release_rows(session, batch)
 
 
 def _source_records(session: Session) -> Iterator[dict[str, Any]]:

@@ -47,7 +47,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, select
 from sqlmodel import Session, col
 
-from factcheck.export import BATCH_ROWS, ExportFilter, atomic_text_file
+from factcheck.export import BATCH_ROWS, ExportFilter, atomic_text_file, release_rows
 from factcheck.interchange.bundle import assessment_conditions
 from factcheck.models import Article, Assessment, ChainHopRow, Claim, Reviewer, Source
 from factcheck.sources import name_key
@@ -120,7 +120,7 @@ def export_claimreview(
                 )
                 out.write(json.dumps(review, ensure_ascii=False) + "\n")
                 count += 1
-            session.expunge_all()
+            release_rows(session, batch)
             if progress is not None:
                 progress(count)
     return count
