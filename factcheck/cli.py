@@ -22,7 +22,15 @@ from factcheck.cli_common import State, emit_json, fail, json_option, pass_state
 from factcheck.config import get_settings
 from factcheck.db import read_session, write
 from factcheck.errors import DuplicateError, FactcheckError, describe_validation_error
-from factcheck.export import ExportFilter, export_csv, iter_rating_rows, write_csv
+from factcheck.export import (
+    ExportFilter,
+    export_csv,
+    iter_rating_rows,
+    parse_rated_bound,
+    write_csv,
+)
+from factcheck.interchange import EXPORTERS, FOLDER_FORMATS
+from factcheck.interchange.progress import ProgressBar
 from factcheck.models import Claim
 from factcheck.reviewers import get_or_create_reviewer
 from factcheck.textio import SUPPORTED_SUFFIXES
@@ -90,11 +98,15 @@ def _iter_input_files(paths: tuple[Path, ...], recursive: bool) -> Iterator[Path
 
 
 @cli.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--title", help="Article title (default: the first line).")
 @click.option("--outlet", help="Publisher, e.g. ZeroHedge.")
 @click.option("--author", help="Author or byline.")
-@click.option("--url", help="Where the article was published.")
+@click.option(
+    "--url",
+    help="Where the article was published. Without files: fetch this page and import it "
+    "(HTML and fetch time kept).",
+)
 @click.option("--published", help="Publication date, ISO 8601 (2025-09-05 or 2025-09-05T09:20).")
 @click.option(
     "--recursive", "-r", is_flag=True, help="Import every .txt/.md/.html file under folders."
@@ -114,18 +126,32 @@ def import_command(
 ) -> None:
     """Import article files (.txt, .md, .html) and split them into claims.
 
-    Importing the same text twice is reported and skipped (content hash).
+    Importing the same text twice is reported and skipped (content hash), so a folder
+    import that was interrupted can simply be run again. With --url and no files, the page
+    is fetched and its body and metadata (title, author, site, date, canonical URL) extracted.
 
     \b
     Example:
       factcheck import article.txt --title "NATO Troops In Ukraine" --outlet ZeroHedge \\
           --url https://example.org/a --published 2025-09-05
       factcheck import corpus/ --recursive --json
+      factcheck import --url https://example.org/news/nato-troops
     """
+    if not paths and not url:
+        fail("give article files or folders to import, or --url URL to fetch a web page")
     try:
-        meta = ArticleMeta(title=title, outlet=outlet, author=author, url=url, published=published)
+        meta = ArticleMeta(
+            title=title,
+            outlet=outlet,
+            author=author,
+            url=None if not paths else url,
+            published=published,
+        )
     except ValidationError as error:
         fail(describe_validation_error(error))
+    if not paths:
+        _import_web_page(state, url or "", meta, as_json)
+        return
     files = list(_iter_input_files(paths, recursive))
     if not files:
         fail("no .txt, .md or .html files found")
@@ -170,6 +196,20 @@ def import_command(
         )
         if failures:
             sys.exit(1)
+
+
+def _import_web_page(state: State, url: str, meta: ArticleMeta, as_json: bool) -> None:
+    """`import --url`: fetch, extract and store one page (the same JSON shape as files)."""
+    from factcheck.interchange.web import import_url
+
+    article = import_url(state.engine, url, meta)
+    claims = state.read(lambda s: len(claim_service.list_claims(s, article.id)))  # type: ignore[arg-type]
+    item = ImportedArticle(article_id=article.id, title=article.title, claims=claims)  # type: ignore[arg-type]
+    if as_json:
+        emit_json([item.model_dump()])
+    else:
+        click.echo(f"imported article {item.article_id}: {item.title!r}, {item.claims} claims")
+        click.echo(f"fetched {url} at {article.fetched_at:%Y-%m-%dT%H:%M:%SZ}; HTML kept")
 
 
 def _import_one(
@@ -600,18 +640,45 @@ def _assessment_from_options(
 # ---------------------------------------------------------------- export
 
 
+EXPORT_FORMATS = ["csv", *EXPORTERS]
+# What each format counts in its "wrote N …" line and progress bar.
+EXPORT_UNITS = {
+    "csv": "rows",
+    "jsonl": "records",
+    "brat": ".ann files",
+    "quotes": "articles",
+    "claimreview": "reviews",
+}
+
+
 @cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="csv",
+    show_default=True,
+    help="csv: ratings, one row per (claim, reviewer); jsonl: lossless project bundle; "
+    "brat: BRAT standoff folder; quotes: quote JSON lines; claimreview: schema.org JSON-LD.",
+)
 @click.option(
     "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="File to write (default: stdout).",
+    type=click.Path(path_type=Path),
+    help="File to write (a folder for brat; default for csv: stdout).",
 )
 @click.option(
     "--article", "article_ids", type=int, multiple=True, help="Only this article (repeatable)."
 )
 @click.option("--reviewer", "reviewers", multiple=True, help="Only this reviewer (repeatable).")
 @click.option("--final-only", is_flag=True, help="Only adjudicated final assessments.")
+@click.option(
+    "--from", "rated_from", metavar="DATE", help="Only assessments saved on or after (UTC)."
+)
+@click.option("--to", "rated_to", metavar="DATE", help="Only assessments saved on or before (UTC).")
+@click.option("--organization", help="claimreview: the fact-checking organisation (author).")
+@click.option(
+    "--review-url", metavar="BASE", help="claimreview: base URL of the published reviews."
+)
 @json_option
 @pass_state
 def export_command(
@@ -621,30 +688,63 @@ def export_command(
     article_ids: tuple[int, ...],
     reviewers: tuple[str, ...],
     final_only: bool,
+    rated_from: str | None,
+    rated_to: str | None,
+    organization: str | None,
+    review_url: str | None,
     as_json: bool,
 ) -> None:
-    """Export ratings: one CSV row per (claim, reviewer).
+    """Export ratings (csv), the whole project (jsonl) or attributions (brat, quotes,
+    claimreview). Every format takes the same filters; files are streamed and renamed into
+    place when complete, with a progress bar on stderr (not with --json).
 
     \b
     Example:
       factcheck export --format csv --out ratings.csv
+      factcheck export --format jsonl --out project.jsonl
+      factcheck export --format brat --out corpus/ --reviewer ana
+      factcheck export --format claimreview --final-only --organization "Example Checks" \\
+          --from 2025-09-01 --to 2025-09-30 --out reviews.jsonl
     """
-    flt = ExportFilter(
-        article_ids=list(article_ids) or None,
-        reviewers=list(reviewers) or None,
-        final_only=final_only,
-    )
+    try:
+        flt = ExportFilter(
+            article_ids=list(article_ids) or None,
+            reviewers=list(reviewers) or None,
+            final_only=final_only,
+            rated_from=parse_rated_bound(rated_from) if rated_from else None,
+            rated_to=parse_rated_bound(rated_to, end=True) if rated_to else None,
+        )
+    except ValueError as error:
+        fail(str(error))
+    if flt.rated_from and flt.rated_to and flt.rated_from > flt.rated_to:
+        fail(f"--from {rated_from} is after --to {rated_to}")
+    if organization:
+        flt.extra["organization"] = organization
+    if review_url:
+        flt.extra["review_base_url"] = review_url
     if out is None:
+        if fmt != "csv":
+            fail(
+                f"--format {fmt} writes a {'folder' if fmt in FOLDER_FORMATS else 'file'}; "
+                "give --out PATH"
+            )
         if as_json:
             fail("--json describes a written file; give --out")
         with read_session(state.engine) as session:
             write_csv(iter_rating_rows(session, flt), sys.stdout)
         return
-    rows = export_csv(state.engine, out, flt)
+    if fmt in FOLDER_FORMATS and out.exists() and not out.is_dir():
+        fail(f"{out} is a file; --format {fmt} writes a folder")
+    if fmt not in FOLDER_FORMATS and out.is_dir():
+        fail(f"{out} is a folder; give a file name")
+    exporter = export_csv if fmt == "csv" else EXPORTERS[fmt]
+    unit = EXPORT_UNITS[fmt]
+    with ProgressBar(f"exporting {fmt}", unit=unit, quiet=as_json) as bar:
+        count = exporter(state.engine, out, flt, bar.update)
     if as_json:
-        emit_json({"format": fmt, "out": str(out), "rows": rows})
+        emit_json({"format": fmt, "out": str(out), "rows": count})
     else:
-        click.echo(f"wrote {rows} rows to {out}")
+        click.echo(f"wrote {count} {unit} to {out}")
 
 
 # ---------------------------------------------------------------- sources

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -78,6 +78,23 @@ class ExportFilter:
     rated_from: datetime | None = None
     rated_to: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_rated_bound(value: str, *, end: bool = False) -> datetime:
+    """A `--from`/`--to` bound: a date (`2025-09-05`, the whole UTC day: its start for
+    `--from`, its last microsecond for `--to`) or a date-time (naive means UTC)."""
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            moment = datetime.combine(day, time.min, tzinfo=UTC)
+            return moment + timedelta(days=1, microseconds=-1) if end else moment
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is not a date (2025-09-05) or date-time (2025-09-05T09:20:00Z)"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def release_rows(session: Session, rows: Iterable[Any]) -> None:
