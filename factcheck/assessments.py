@@ -1,5 +1,6 @@
 """Recording a reviewer's assessment of a claim: attribution, chain, grades. Rating again
-updates that reviewer's row only; nobody else's assessment is touched."""
+updates that reviewer's row only; nobody else's assessment is touched. In team mode the checks
+of `factcheck.access` run here, so every caller (CLI, UI, scripts) gets the same refusals."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
+from factcheck import access
+from factcheck.access import ActorLike
 from factcheck.claims import get_claim
 from factcheck.models import Assessment, ChainHopRow, Claim, Reviewer, utcnow
 from factcheck.scoring import sourcing_score
@@ -25,9 +28,14 @@ def save_assessment(
     data: AssessmentInput,
     *,
     final: bool = False,
+    actor: ActorLike | None = None,
 ) -> Assessment:
-    """Insert or update `reviewer`'s assessment of the claim, replacing its chain."""
+    """Insert or update `reviewer`'s assessment of the claim, replacing its chain. The actor
+    defaults to the one acting (`access.acting_as`), else `reviewer` rating for themselves."""
     claim = get_claim(session, claim_id)
+    access.check_can_rate(
+        session, access.resolve(actor, fallback=reviewer), claim, reviewer, final=final
+    )
     assessment = session.exec(
         select(Assessment).where(
             Assessment.claim_id == claim.id,
@@ -108,8 +116,24 @@ class AssessmentView:
 
 
 def get_assessment(
-    session: Session, claim_id: int, reviewer: Reviewer, *, final: bool = False
+    session: Session,
+    claim_id: int,
+    reviewer: Reviewer,
+    *,
+    final: bool = False,
+    actor: ActorLike | None = None,
 ) -> AssessmentView | None:
+    """`reviewer`'s assessment of the claim; in team mode an annotator asking for someone
+    else's before the article is released is refused."""
+    if access.team_mode():
+        claim = get_claim(session, claim_id)
+        access.check_can_see(
+            session,
+            access.resolve(actor, fallback=reviewer),
+            claim.article_id,
+            reviewer.id,  # type: ignore[arg-type]
+            final=final,
+        )
     assessment = session.exec(
         select(Assessment).where(
             Assessment.claim_id == claim_id,
@@ -125,10 +149,19 @@ def get_assessment(
 
 
 def assessments_for_article(
-    session: Session, article_id: int, reviewer_ids: list[int] | None = None
+    session: Session,
+    article_id: int,
+    reviewer_ids: list[int] | None = None,
+    *,
+    actor: ActorLike | None = None,
 ) -> list[AssessmentView]:
     """All assessments of an article's claims (optionally only some reviewers'), chains included,
-    in three queries whatever the number of claims."""
+    in three queries whatever the number of claims. In team mode an annotator gets only their
+    own until the article is released (blind rating), never a refusal, so a page can show it."""
+    if access.team_mode():
+        who = access.load(session, access.resolve(actor))
+        if not access.sees_everything(session, who, article_id):
+            reviewer_ids = [i for i in (reviewer_ids or [who.id]) if i == who.id]  # type: ignore[misc]
     query = (
         select(Assessment, Reviewer.name)
         .join(Claim, col(Claim.id) == Assessment.claim_id)

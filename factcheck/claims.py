@@ -2,13 +2,16 @@
 
 Every edit keeps `article.text[claim.start:claim.end] == claim.text` and active claims never
 overlap. Assessments of a claim whose boundaries change are kept and flagged `needs_review`,
-never silently lost."""
+never silently lost. In team mode, changing claims that other reviewers have rated needs an
+adjudicator (`access.check_boundary_change`); the actor is `actor=` or the one acting."""
 
 from __future__ import annotations
 
 from sqlalchemy import false
 from sqlmodel import Session, col, select, update
 
+from factcheck import access
+from factcheck.access import ActorLike
 from factcheck.errors import InputError, NotFoundError
 from factcheck.models import Article, Assessment, Claim, utcnow
 from schemas.vocab import ClaimKind
@@ -103,7 +106,13 @@ def next_claim(session: Session, claim: Claim) -> Claim | None:
     ).first()
 
 
-def merge_claims(session: Session, claim_id: int, other_id: int | None = None) -> Claim:
+def merge_claims(
+    session: Session,
+    claim_id: int,
+    other_id: int | None = None,
+    *,
+    actor: ActorLike | None = None,
+) -> Claim:
     """Merge a claim with the next one (or with `other_id`, which must be adjacent)."""
     first = get_claim(session, claim_id)
     if first.dropped:
@@ -131,6 +140,7 @@ def merge_claims(session: Session, claim_id: int, other_id: int | None = None) -
         ]
         if between:
             raise InputError(f"claims {claim_id} and {other_id} are not adjacent: merge neighbours")
+    access.check_boundary_change(session, access.resolve(actor), [first, second], doing="merge")
     text = _article_text(session, first.article_id)
     _set_span(session, first, text, first.start, max(first.end, second.end))
     if has_assessments(session, second.id):  # type: ignore[arg-type]
@@ -145,9 +155,12 @@ def merge_claims(session: Session, claim_id: int, other_id: int | None = None) -
     return first
 
 
-def split_claim(session: Session, claim_id: int, offset: int) -> tuple[Claim, Claim]:
+def split_claim(
+    session: Session, claim_id: int, offset: int, *, actor: ActorLike | None = None
+) -> tuple[Claim, Claim]:
     """Split a claim at an article offset strictly inside it; each part is trimmed of spaces."""
     claim = get_claim(session, claim_id)
+    access.check_boundary_change(session, access.resolve(actor), [claim], doing="split")
     if claim.dropped:
         raise InputError(f"claim {claim_id} is dropped; restore it before splitting")
     if not claim.start < offset < claim.end:
@@ -187,6 +200,7 @@ def edit_claim(
     start: int | None = None,
     end: int | None = None,
     kind: ClaimKind | str | None = None,
+    actor: ActorLike | None = None,
 ) -> Claim:
     """Trim or extend a claim's boundaries and/or change its kind."""
     claim = get_claim(session, claim_id)
@@ -194,6 +208,8 @@ def edit_claim(
     new_start = claim.start if start is None else start
     new_end = claim.end if end is None else end
     _check_span(text, new_start, new_end)
+    if (new_start, new_end) != (claim.start, claim.end) or kind is not None:
+        access.check_boundary_change(session, access.resolve(actor), [claim], doing="edit")
     if not claim.dropped:
         _check_no_overlap(session, claim.article_id, new_start, new_end, {claim.id})  # type: ignore[arg-type]
     _set_span(session, claim, text, new_start, new_end)
@@ -210,9 +226,12 @@ def add_claim(
     start: int,
     end: int,
     kind: ClaimKind | str = ClaimKind.factual,
+    *,
+    actor: ActorLike | None = None,
 ) -> Claim:
-    """Add a claim from a span that no active claim covers yet."""
+    """Add a claim from a span that no active claim covers yet (any signed-in reviewer)."""
     text = _article_text(session, article_id)
+    access.require_signed_in(session, access.resolve(actor))
     _check_span(text, start, end)
     _check_no_overlap(session, article_id, start, end, set())
     claim = Claim(
@@ -227,9 +246,10 @@ def add_claim(
     return claim
 
 
-def drop_claim(session: Session, claim_id: int) -> Claim:
+def drop_claim(session: Session, claim_id: int, *, actor: ActorLike | None = None) -> Claim:
     """Mark a claim as not a claim; it and its ratings are kept and can be restored."""
     claim = get_claim(session, claim_id)
+    access.check_boundary_change(session, access.resolve(actor), [claim], doing="drop")
     if claim.dropped:
         raise InputError(f"claim {claim_id} is already dropped")
     claim.dropped = True
@@ -239,8 +259,9 @@ def drop_claim(session: Session, claim_id: int) -> Claim:
     return claim
 
 
-def restore_claim(session: Session, claim_id: int) -> Claim:
+def restore_claim(session: Session, claim_id: int, *, actor: ActorLike | None = None) -> Claim:
     claim = get_claim(session, claim_id)
+    access.check_boundary_change(session, access.resolve(actor), [claim], doing="restore")
     if not claim.dropped:
         raise InputError(f"claim {claim_id} is not dropped")
     _check_no_overlap(session, claim.article_id, claim.start, claim.end, {claim.id})  # type: ignore[arg-type]
