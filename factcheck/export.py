@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Engine, and_, inspect, select, true
+from sqlalchemy import Connection, Engine, and_, inspect, select, true
 from sqlmodel import Session, col
 
-from factcheck.assessments import chains_for
 from factcheck.models import Article, Assessment, Claim, Reviewer
 from schemas.vocab import CHAIN_SEPARATOR
 
@@ -111,8 +111,8 @@ def release_rows(session: Session, rows: Iterable[Any]) -> None:
 def _iso_utc(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+    if moment.tzinfo is None:  # stored naive, in UTC
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -153,7 +153,21 @@ def iter_rating_rows(session: Session, flt: ExportFilter | None = None) -> Itera
             Claim.text,
             Claim.kind,
             Reviewer.name,
-            Assessment,
+            Assessment.attribution_type,
+            Assessment.speaker,
+            Assessment.cue,
+            Assessment.translated,
+            Assessment.source_reliability,
+            Assessment.information_credibility,
+            Assessment.sourcing_score,
+            Assessment.primary_source_url,
+            Assessment.corroborated,
+            Assessment.notes,
+            Assessment.updated_at,
+            Assessment.is_final,
+            Assessment.corroborated_by,
+            Assessment.needs_review,
+            Assessment.id,
         )
         .join(Claim, col(Claim.id) == Assessment.claim_id)
         .join(Article, col(Article.id) == Claim.article_id)
@@ -169,16 +183,53 @@ def iter_rating_rows(session: Session, flt: ExportFilter | None = None) -> Itera
     conditions = _conditions(flt)
     if conditions:
         query = query.where(and_(*conditions))
-    result = session.execute(query.execution_options(yield_per=BATCH_ROWS))
+    # Plain columns, not ORM entities: no identity map to fill and empty again, which made
+    # the export 10× slower than the query itself.
+    # Core execution (the session's connection): rows are plain tuples, no ORM loading step.
+    connection = session.connection()
+    result = connection.execute(query.execution_options(yield_per=BATCH_ROWS))
     for batch in result.partitions():
-        chains = chains_for(session, [row[-1].id for row in batch])
+        chains = _chain_texts(connection, [row[-1] for row in batch])
         for row in batch:
-            *head, assessment = row
-            yield _row_dict(head, assessment, chains.get(assessment.id, []))
-        release_rows(session, batch)
+            yield _row_dict(row, chains.get(row[-1], _NO_CHAIN))
 
 
-def _row_dict(head: list[Any], a: Assessment, chain: list[Any]) -> dict[str, Any]:
+_NO_CHAIN = ("", "", 0, "")
+
+
+def _chain_texts(
+    connection: Connection, assessment_ids: list[int]
+) -> dict[int, tuple[str, str, int, str]]:
+    """Names, kinds, length and relations of many assessments' chains, in one query.
+
+    A driver-level statement: no expanding-IN compilation or result processing per batch,
+    which cost more than the database's own work (the columns are plain strings)."""
+    if not assessment_ids:
+        return {}
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    statement = (
+        "SELECT assessment_id, name, kind, relation FROM chain_hop "
+        f"WHERE assessment_id IN ({', '.join([mark] * len(assessment_ids))}) "
+        "ORDER BY assessment_id, position"
+    )
+    hops: dict[int, list[tuple[str, str, str]]] = {}
+    for assessment_id, name, kind, relation in connection.exec_driver_sql(
+        statement, tuple(assessment_ids)
+    ):
+        hops.setdefault(assessment_id, []).append((name, kind, relation or ""))
+    join = CHAIN_SEPARATOR.join
+    return {
+        assessment_id: (
+            join([hop[0] for hop in chain]),
+            join([hop[1] for hop in chain]),
+            len(chain),
+            join([hop[2] for hop in chain]),
+        )
+        for assessment_id, chain in hops.items()
+    }
+
+
+def _row_dict(row: Any, chain: tuple[str, str, int, str]) -> dict[str, Any]:
     (
         article_id,
         title,
@@ -192,8 +243,23 @@ def _row_dict(head: list[Any], a: Assessment, chain: list[Any]) -> dict[str, Any
         text,
         kind,
         reviewer,
-    ) = head
-    grade = f"{a.source_reliability or ''}{a.information_credibility or ''}"
+        attribution_type,
+        speaker,
+        cue,
+        translated,
+        source_reliability,
+        information_credibility,
+        sourcing_score,
+        primary_source_url,
+        corroborated,
+        notes,
+        updated_at,
+        is_final,
+        corroborated_by,
+        needs_review,
+        _assessment_id,
+    ) = row
+    names, kinds, length, relations = chain
     return {
         "article_id": article_id,
         "article_title": title,
@@ -207,27 +273,25 @@ def _row_dict(head: list[Any], a: Assessment, chain: list[Any]) -> dict[str, Any
         "claim_text": text,
         "claim_kind": kind,
         "reviewer": reviewer,
-        "attribution_type": a.attribution_type or "",
-        "speaker": a.speaker or "",
-        "cue": a.cue or "",
-        "chain": CHAIN_SEPARATOR.join(hop.name for hop in chain),
-        "chain_kinds": CHAIN_SEPARATOR.join(hop.kind.value for hop in chain),
-        "chain_length": len(chain),
-        "translated": _bool(a.translated),
-        "source_reliability": a.source_reliability or "",
-        "information_credibility": a.information_credibility or "",
-        "grade": grade,
-        "sourcing_score": "" if a.sourcing_score is None else a.sourcing_score,
-        "primary_source_url": a.primary_source_url or "",
-        "corroborated": _bool(a.corroborated),
-        "notes": a.notes or "",
-        "rated_at": _iso_utc(a.updated_at),
-        "final": _bool(a.is_final),
-        "chain_relations": CHAIN_SEPARATOR.join(
-            hop.relation.value if hop.relation else "" for hop in chain
-        ),
-        "corroborated_by": a.corroborated_by or "",
-        "needs_review": _bool(a.needs_review),
+        "attribution_type": attribution_type or "",
+        "speaker": speaker or "",
+        "cue": cue or "",
+        "chain": names,
+        "chain_kinds": kinds,
+        "chain_length": length,
+        "translated": _bool(translated),
+        "source_reliability": source_reliability or "",
+        "information_credibility": information_credibility or "",
+        "grade": f"{source_reliability or ''}{information_credibility or ''}",
+        "sourcing_score": "" if sourcing_score is None else sourcing_score,
+        "primary_source_url": primary_source_url or "",
+        "corroborated": _bool(corroborated),
+        "notes": notes or "",
+        "rated_at": _iso_utc(updated_at),
+        "final": _bool(is_final),
+        "chain_relations": relations,
+        "corroborated_by": corroborated_by or "",
+        "needs_review": _bool(needs_review),
     }
 
 
@@ -237,11 +301,15 @@ def write_csv(
     """RFC 4180 CSV with a header row; text cells neutralised against formula injection."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+    cells = itemgetter(*CSV_COLUMNS)
+    triggers = frozenset(FORMULA_TRIGGERS)  # all one character: a set lookup per cell
     count = 0
     for row in rows:
         writer.writerow(
-            neutralise_formula(value) if isinstance(value, str) else value
-            for value in (row[column] for column in CSV_COLUMNS)
+            [
+                "'" + value if value.__class__ is str and value[:1] in triggers else value
+                for value in cells(row)
+            ]
         )
         count += 1
         if progress is not None and count % BATCH_ROWS == 0:
