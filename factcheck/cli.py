@@ -19,6 +19,7 @@ from factcheck import claims as claim_service
 from factcheck import sources as source_service
 from factcheck.chains import build_chain, split_chain_text
 from factcheck.cli_common import State, emit_json, fail, json_option, pass_state
+from factcheck.cli_team import act_as, acting_option
 from factcheck.config import get_settings
 from factcheck.db import read_session, write
 from factcheck.errors import DuplicateError, FactcheckError, describe_validation_error
@@ -325,20 +326,25 @@ def article_show(state: State, article_id: int, as_json: bool) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @json_option
 @pass_state
+@acting_option
 def article_delete(state: State, article_id: int, yes: bool, as_json: bool) -> None:
-    """Delete an article with its claims and every assessment of them.
+    """Delete an article with its claims and every assessment of them (admins only in team
+    mode).
 
     \b
     Example:
       factcheck article delete 3 --yes
+      factcheck article delete 3 --yes --reviewer root
     """
+    from factcheck.access import delete_article
+
     article = state.read(lambda s: article_service.get_article(s, article_id))
     if not yes and not click.confirm(
         f"Delete article {article_id} ({article.title!r}) with all its claims and ratings?",
         err=True,
     ):
         fail("not deleted")
-    state.write(lambda s: article_service.delete_article(s, article_id))
+    state.write(lambda s: delete_article(s, article_id))
     if as_json:
         emit_json({"deleted": article_id})
     else:
@@ -390,7 +396,10 @@ def claims_command(state: State, article_id: int, include_dropped: bool, as_json
 
 @cli.group("claim")
 def claim_group() -> None:
-    """Edit claim boundaries: merge, split, edit, add, drop, restore."""
+    """Edit claim boundaries: merge, split, edit, add, drop, restore.
+
+    In team mode give --reviewer NAME: changing claims other reviewers have rated needs an
+    adjudicator or admin; their ratings stay attached and are flagged for re-rating."""
 
 
 @claim_group.command("merge")
@@ -398,6 +407,7 @@ def claim_group() -> None:
 @click.argument("other_id", type=int, required=False)
 @json_option
 @pass_state
+@acting_option
 def claim_merge(state: State, claim_id: int, other_id: int | None, as_json: bool) -> None:
     """Merge a claim with the next one (or with OTHER_ID, an adjacent claim).
 
@@ -415,6 +425,7 @@ def claim_merge(state: State, claim_id: int, other_id: int | None, as_json: bool
 @click.argument("offset", type=int)
 @json_option
 @pass_state
+@acting_option
 def claim_split(state: State, claim_id: int, offset: int, as_json: bool) -> None:
     """Split a claim at an article character OFFSET inside it.
 
@@ -434,6 +445,7 @@ def claim_split(state: State, claim_id: int, offset: int, as_json: bool) -> None
 @click.option("--kind", type=click.Choice([k.value for k in ClaimKind]), help="Claim kind.")
 @json_option
 @pass_state
+@acting_option
 def claim_edit(
     state: State, claim_id: int, start: int | None, end: int | None, kind: str | None, as_json: bool
 ) -> None:
@@ -464,6 +476,7 @@ def claim_edit(
 )
 @json_option
 @pass_state
+@acting_option
 def claim_add(
     state: State, article_id: int, start: int, end: int, kind: str, as_json: bool
 ) -> None:
@@ -482,6 +495,7 @@ def claim_add(
 @click.argument("claim_id", type=int)
 @json_option
 @pass_state
+@acting_option
 def claim_drop(state: State, claim_id: int, as_json: bool) -> None:
     """Mark a claim as not a claim (kept, with its ratings, and restorable).
 
@@ -496,6 +510,7 @@ def claim_drop(state: State, claim_id: int, as_json: bool) -> None:
 @click.argument("claim_id", type=int)
 @json_option
 @pass_state
+@acting_option
 def claim_restore(state: State, claim_id: int, as_json: bool) -> None:
     """Restore a dropped claim.
 
@@ -511,7 +526,19 @@ def claim_restore(state: State, claim_id: int, as_json: bool) -> None:
 
 @cli.command("rate")
 @click.argument("claim_id", type=int)
-@click.option("--reviewer", required=True, help="Who is rating (created on first use).")
+@click.option(
+    "--reviewer",
+    required=True,
+    envvar="FACTCHECK_REVIEWER",
+    help="Who is rating (local mode: created on first use; team mode: signs in with "
+    "$FACTCHECK_PASSWORD or a prompt).",
+)
+@click.option(
+    "--final",
+    is_flag=True,
+    help="Record the adjudicator's final assessment (the article must be released); it starts "
+    "from the reviewers' majority.",
+)
 @click.option(
     "--type",
     "attribution_type",
@@ -538,24 +565,40 @@ def claim_restore(state: State, claim_id: int, as_json: bool) -> None:
 @click.option("--notes", help="Free-text notes.")
 @json_option
 @pass_state
-def rate_command(state: State, claim_id: int, reviewer: str, as_json: bool, **options: Any) -> None:
+def rate_command(
+    state: State, claim_id: int, reviewer: str, final: bool, as_json: bool, **options: Any
+) -> None:
     """Record (or update) one reviewer's assessment of one claim.
 
-    Options not given keep their previous value when rating again.
+    Options not given keep their previous value when rating again. With --final an
+    adjudicator records the settled assessment of a released article (first time: starting
+    from the majority of the reviewers' ratings); the reviewers' own ratings stay.
 
     \b
     Example:
       factcheck rate 12 --reviewer ana --type direct_quote --speaker "Alexander Stubb" \\
         --cue told --chain "Alexander Stubb > Finnish media > Reuters > The Guardian > ZeroHedge" \\
         --reliability B --credibility 2 --notes "Reuters copy checked"
+      factcheck rate 12 --reviewer judge --final --reliability B
     """
+    from factcheck import review
+    from factcheck.access import acting_as
+
+    actor = act_as(state, reviewer)
 
     def work(session: Session) -> dict[str, Any]:
         who = get_or_create_reviewer(session, reviewer)
-        claim_service.get_claim(session, claim_id)
-        previous = assessment_service.get_assessment(session, claim_id, who)
-        data = _assessment_from_options(session, options, previous)
-        saved = assessment_service.save_assessment(session, claim_id, who, data)
+        claim = claim_service.get_claim(session, claim_id)
+        with acting_as(actor or who):
+            previous: Any = assessment_service.get_assessment(session, claim_id, who, final=final)
+            if previous is None and final:
+                sheet = review.review_sheet(session, claim.article_id)
+                previous = review.majority_draft(sheet.views(claim_id))
+            data = _assessment_from_options(session, options, previous)
+            if final:
+                saved = review.record_final(session, claim_id, who, data)
+            else:
+                saved = assessment_service.save_assessment(session, claim_id, who, data)
         return {
             "assessment_id": saved.id,
             "claim_id": claim_id,
@@ -563,6 +606,7 @@ def rate_command(state: State, claim_id: int, reviewer: str, as_json: bool, **op
             "grade": f"{saved.source_reliability or ''}{saved.information_credibility or ''}",
             "sourcing_score": saved.sourcing_score,
             "chain": options.get("chain") or None,
+            "final": final,
         }
 
     try:
@@ -573,8 +617,10 @@ def rate_command(state: State, claim_id: int, reviewer: str, as_json: bool, **op
         emit_json(result)
     else:
         grade = result["grade"] or "no grade"
+        kind = "final assessment" if final else "assessment"
         click.echo(
-            f"saved {result['reviewer']}'s assessment of claim {claim_id}: {grade}, sourcing score {result['sourcing_score']}"
+            f"saved {result['reviewer']}'s {kind} of claim {claim_id}: {grade}, "
+            f"sourcing score {result['sourcing_score']}"
         )
 
 
@@ -582,7 +628,9 @@ def _assessment_from_options(
     session: Session, options: dict[str, Any], previous: Any
 ) -> AssessmentInput:
     base: dict[str, Any] = {}
-    if previous is not None:
+    if isinstance(previous, AssessmentInput):  # an adjudicator's majority draft
+        base = {**previous.model_dump(exclude_none=True), "chain": previous.chain}
+    elif previous is not None:
         a = previous.assessment
         base = {
             "attribution_type": a.attribution_type,

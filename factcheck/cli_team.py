@@ -1,18 +1,341 @@
-"""Team review commands: agreement between reviewers (reviewer management joins here later).
+"""Team review commands: reviewer accounts, acting as a reviewer (signing in in team mode),
+release for adjudication, comparing reviewers, agreement between them.
 
 Registered on the `factcheck` group by `factcheck.cli._register_command_modules` through
-`COMMANDS`."""
+`COMMANDS`; `acting_option` is used by the commands in `factcheck.cli` that change claims."""
 
 from __future__ import annotations
 
+import functools
+import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
+from sqlmodel import Session
 
+from factcheck import access, review
+from factcheck import reviewers as reviewer_service
 from factcheck.agreement import FIELDS, LEVELS, agreement_report
 from factcheck.agreement_data import ratings_from_csv, ratings_from_db
-from factcheck.cli_common import State, emit_json, json_option, pass_state
+from factcheck.cli_common import State, emit_json, fail, json_option, pass_state
+from schemas.vocab import Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PASSWORD_ENV = "FACTCHECK_PASSWORD"
+NEW_PASSWORD_ENV = "FACTCHECK_NEW_PASSWORD"
+REVIEWER_ENV = "FACTCHECK_REVIEWER"
+
+# ---------------------------------------------------------------- acting as a reviewer
+
+
+def act_as(state: State, name: str | None, *, required: bool = True) -> access.Actor | None:
+    """Who a command acts as. Local mode asks nothing (and checks nothing). Team mode needs the
+    name and that reviewer's password, from $FACTCHECK_PASSWORD or a hidden prompt; the
+    sign-in is the same rate-limited, logged one as the web UI's."""
+    if not access.team_mode():
+        return None
+    if not name:
+        if not required:
+            return None
+        fail(f"team mode: say who you are with --reviewer NAME (or ${REVIEWER_ENV})")
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        password = click.prompt(f"Password for {name}", hide_input=True, err=True)
+    return reviewer_service.sign_in(state.engine, name, password)
+
+
+def _acting(required: bool) -> Callable[[F], F]:
+    def decorate(function: F) -> F:
+        @click.option(
+            "--reviewer",
+            "acting_reviewer",
+            envvar=REVIEWER_ENV,
+            metavar="NAME",
+            help="Act as this reviewer (team mode: required, password from "
+            "$FACTCHECK_PASSWORD or a prompt).",
+        )
+        @functools.wraps(function)
+        def wrapper(*args: Any, acting_reviewer: str | None = None, **kwargs: Any) -> Any:
+            state = click.get_current_context().find_object(State)
+            assert state is not None
+            with access.acting_as(act_as(state, acting_reviewer, required=required)):
+                return function(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+acting_option = _acting(required=True)
+"""Add `--reviewer NAME` to a command and run it acting as that reviewer, so the services'
+role checks apply. Put it right above the function, below `@pass_state`."""
+
+# Adding the first admin of a team database needs nobody signed in (the service checks that).
+optional_acting_option = _acting(required=False)
+
+
+def _new_password(name: str) -> str:
+    password = os.environ.get(NEW_PASSWORD_ENV)
+    if password is None:
+        password = click.prompt(
+            f"New password for {name}", hide_input=True, confirmation_prompt=True, err=True
+        )
+    return password
+
+
+# ---------------------------------------------------------------- reviewers
+
+
+def _reviewer_dict(reviewer: Any) -> dict[str, Any]:
+    return {
+        "reviewer_id": reviewer.id,
+        "name": reviewer.name,
+        "role": reviewer.role,
+        "disabled": reviewer.disabled,
+        "has_password": reviewer.password_hash is not None,
+        "locked_until": reviewer.locked_until,
+    }
+
+
+def _print_reviewers(rows: list[dict[str, Any]], as_json: bool) -> None:
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("no reviewers yet: add one with `factcheck reviewers add NAME --role admin`")
+    for row in rows:
+        flags = [
+            flag
+            for flag, on in (
+                ("disabled", row["disabled"]),
+                ("no password", not row["has_password"]),
+                ("locked", row["locked_until"] is not None),
+            )
+            if on
+        ]
+        extra = f" ({', '.join(flags)})" if flags else ""
+        click.echo(f"[{row['reviewer_id']}] {row['name']}: {row['role']}{extra}")
+
+
+@click.group("reviewers")
+def reviewers_group() -> None:
+    """Reviewer accounts: add, list, set passwords, disable. In team mode only an admin
+    manages them (the first admin can be added without signing in)."""
+
+
+ROLE_CHOICE = click.Choice([r.value for r in Role])
+
+
+@reviewers_group.command("add")
+@click.argument("name")
+@click.option("--role", type=ROLE_CHOICE, default="annotator", show_default=True)
+@json_option
+@pass_state
+@optional_acting_option
+def reviewers_add(state: State, name: str, role: str, as_json: bool) -> None:
+    """Add a reviewer. In team mode the new account's password is asked for (or read from
+    $FACTCHECK_NEW_PASSWORD); it is stored as an Argon2 hash, never in plain text.
+
+    \b
+    Example:
+      FACTCHECK_TEAM_MODE=1 factcheck reviewers add root --role admin
+      factcheck reviewers add ana --role annotator --reviewer root
+    """
+    state.read(lambda s: reviewer_service.check_can_add_reviewer(s, role))
+    password = _new_password(name) if access.team_mode() else None
+    added = state.write(
+        lambda s: _reviewer_dict(reviewer_service.add_reviewer(s, name, role, password))
+    )
+    _print_reviewers([added], as_json)
+
+
+@reviewers_group.command("list")
+@json_option
+@pass_state
+def reviewers_list(state: State, as_json: bool) -> None:
+    """List reviewers with their role; password hashes are never shown.
+
+    \b
+    Example:
+      factcheck reviewers list --json
+    """
+    rows = state.read(lambda s: [_reviewer_dict(r) for r in reviewer_service.list_reviewers(s)])
+    _print_reviewers(rows, as_json)
+
+
+@reviewers_group.command("passwd")
+@click.argument("name")
+@json_option
+@pass_state
+@acting_option
+def reviewers_passwd(state: State, name: str, as_json: bool) -> None:
+    """Set a reviewer's password (your own, or anyone's as an admin); it also lifts a lockout.
+    The new password is asked for, or read from $FACTCHECK_NEW_PASSWORD.
+
+    \b
+    Example:
+      factcheck reviewers passwd ana --reviewer ana
+    """
+    state.read(lambda s: reviewer_service.check_can_set_password(s, name))
+    password = _new_password(name)
+    changed = state.write(
+        lambda s: _reviewer_dict(reviewer_service.set_password(s, name, password))
+    )
+    if as_json:
+        emit_json(changed)
+    else:
+        click.echo(f"password of {changed['name']} changed")
+
+
+@reviewers_group.command("disable")
+@click.argument("name")
+@click.option("--enable", is_flag=True, help="Re-enable a disabled account instead.")
+@json_option
+@pass_state
+@acting_option
+def reviewers_disable(state: State, name: str, enable: bool, as_json: bool) -> None:
+    """Disable a reviewer: they can no longer sign in or act; their assessments stay.
+
+    \b
+    Example:
+      factcheck reviewers disable bob --reviewer root
+    """
+    changed = state.write(
+        lambda s: _reviewer_dict(reviewer_service.set_disabled(s, name, not enable))
+    )
+    if as_json:
+        emit_json(changed)
+    else:
+        click.echo(f"{changed['name']} {'disabled' if changed['disabled'] else 'enabled'}")
+
+
+@reviewers_group.command("role")
+@click.argument("name")
+@click.argument("role", type=ROLE_CHOICE)
+@json_option
+@pass_state
+@acting_option
+def reviewers_role(state: State, name: str, role: str, as_json: bool) -> None:
+    """Change a reviewer's role (admins only in team mode).
+
+    \b
+    Example:
+      factcheck reviewers role ana adjudicator --reviewer root
+    """
+    changed = state.write(lambda s: _reviewer_dict(reviewer_service.set_role(s, name, role)))
+    _print_reviewers([changed], as_json)
+
+
+# ---------------------------------------------------------------- release and review
+
+
+@click.command("release")
+@click.argument("article_id", type=int)
+@click.option("--withdraw", is_flag=True, help="Close the article again: blind rating resumes.")
+@json_option
+@pass_state
+@acting_option
+def release_command(state: State, article_id: int, withdraw: bool, as_json: bool) -> None:
+    """Release an article for adjudication (adjudicators and admins): every reviewer can now
+    see the others' assessments, annotators' ratings are frozen (except claims flagged for
+    re-rating), and final assessments can be recorded with `factcheck rate --final`.
+
+    \b
+    Example:
+      factcheck release 3 --reviewer judge
+    """
+    action = review.withdraw_release if withdraw else review.release_article
+    article = state.write(lambda s: action(s, article_id))
+    if as_json:
+        emit_json({"article_id": article.id, "released_at": article.released_at})
+    elif article.released_at is None:
+        click.echo(f"article {article_id} is closed again: blind rating resumes")
+    else:
+        click.echo(f"article {article_id} released for adjudication")
+
+
+def _review_data(session: Session, article_id: int) -> dict[str, Any]:
+    sheet = review.review_sheet(session, article_id)
+    claims = []
+    for claim in sheet.claims:
+        by = sheet.cells.get(claim.id, {})  # type: ignore[arg-type]
+        final = sheet.finals.get(claim.id)  # type: ignore[arg-type]
+        claims.append(
+            {
+                "claim_id": claim.id,
+                "index": claim.position,
+                "text": claim.text,
+                "dropped": claim.dropped,
+                "disagreements": sheet.differs.get(claim.id, []),  # type: ignore[arg-type]
+                "ratings": {name: _rating_dict(view) for name, view in by.items()},
+                "final": _rating_dict(final) if final else None,
+            }
+        )
+    return {
+        "article_id": sheet.article.id,
+        "title": sheet.article.title,
+        "released": sheet.released,
+        "reviewers": sheet.reviewers,
+        "claims": claims,
+    }
+
+
+def _rating_dict(view: Any) -> dict[str, Any]:
+    a = view.assessment
+    return {
+        "reviewer": view.reviewer,
+        "grade": f"{a.source_reliability or ''}{a.information_credibility or ''}",
+        "attribution_type": a.attribution_type,
+        "speaker": a.speaker,
+        "cue": a.cue,
+        "chain": review.chain_text(view.chain),
+        "needs_review": a.needs_review,
+    }
+
+
+@click.command("review")
+@click.argument("article_id", type=int)
+@json_option
+@pass_state
+@acting_option
+def review_command(state: State, article_id: int, as_json: bool) -> None:
+    """Compare reviewers on one article: each claim's ratings side by side, disagreements
+    marked with `!`, and the final assessment when there is one. In team mode annotators
+    see this only once the article is released.
+
+    \b
+    Example:
+      factcheck review 3 --reviewer judge --json
+    """
+    data = state.read(lambda s: _review_data(s, article_id))
+    if as_json:
+        emit_json(data)
+        return
+    state_text = "released" if data["released"] else "not released"
+    click.echo(f"article {data['article_id']} ({state_text}): {data['title']}")
+    for claim in data["claims"]:
+        if not claim["ratings"] and not claim["final"]:
+            continue
+        marker = "!" if claim["disagreements"] else " "
+        differs = (
+            f"  differs: {', '.join(claim['disagreements'])}" if claim["disagreements"] else ""
+        )
+        click.echo(
+            f"{marker} [{claim['claim_id']}] #{claim['index']} {claim['text'][:80]}{differs}"
+        )
+        rows = list(claim["ratings"].values())
+        if claim["final"]:
+            rows.append({**claim["final"], "reviewer": f"{claim['final']['reviewer']} (final)"})
+        for row in rows:
+            flag = " (needs re-rating)" if row["needs_review"] else ""
+            click.echo(
+                f"    {row['reviewer']:<20} {row['grade'] or '--':<3} "
+                f"{row['attribution_type'] or '-':<13} {row['chain'] or '-'}{flag}"
+            )
+
 
 # ---------------------------------------------------------------- agreement
 
@@ -118,4 +441,9 @@ def format_report(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-COMMANDS: list[click.Command] = [agreement_command]
+COMMANDS: list[click.Command] = [
+    agreement_command,
+    reviewers_group,
+    release_command,
+    review_command,
+]

@@ -92,6 +92,29 @@ def _admin_exists(session: Session) -> bool:
     return session.exec(query).first() is not None
 
 
+def check_can_add_reviewer(
+    session: Session, role: Role | str, *, actor: ActorLike | None = None
+) -> None:
+    """Admins add reviewers; a team database without any admin lets its first admin in.
+    Separate, so the CLI can refuse before asking for the new account's password."""
+    if not access.team_mode():
+        return
+    if Role(role) is Role.admin and not _admin_exists(session):
+        return
+    access.require_admin(session, access.resolve(actor), doing="add reviewers")
+
+
+def check_can_set_password(
+    session: Session, name: str, *, actor: ActorLike | None = None
+) -> Reviewer:
+    reviewer = get_reviewer(session, name)
+    if access.team_mode():
+        row = access.load(session, access.resolve(actor))
+        if row.id != reviewer.id and row.role != Role.admin.value:
+            raise PermissionDenied(f"{row.name} cannot change {reviewer.name}'s password")
+    return reviewer
+
+
 def add_reviewer(
     session: Session,
     name: str,
@@ -103,12 +126,9 @@ def add_reviewer(
     """Create an account. In team mode only an admin may, except for the very first admin
     (bootstrapping a new team database), and every account needs a password."""
     role = Role(role)
-    if access.team_mode():
-        bootstrap = role is Role.admin and not _admin_exists(session)
-        if not bootstrap:
-            access.require_admin(session, access.resolve(actor), doing="add reviewers")
-        if password is None:
-            raise InputError("in team mode every reviewer needs a password")
+    check_can_add_reviewer(session, role, actor=actor)
+    if access.team_mode() and password is None:
+        raise InputError("in team mode every reviewer needs a password")
     clean = clean_reviewer_name(name)
     existing = find_reviewer(session, clean)
     if existing is not None:
@@ -128,11 +148,7 @@ def set_password(
     session: Session, name: str, password: str, *, actor: ActorLike | None = None
 ) -> Reviewer:
     """Set a reviewer's password: their own, or anyone's for an admin. Unlocks the account."""
-    reviewer = get_reviewer(session, name)
-    if access.team_mode():
-        row = access.load(session, access.resolve(actor))
-        if row.id != reviewer.id and row.role != Role.admin.value:
-            raise PermissionDenied(f"{row.name} cannot change {reviewer.name}'s password")
+    reviewer = check_can_set_password(session, name, actor=actor)
     reviewer.password_hash = hash_password(password)
     reviewer.failed_signins = 0
     reviewer.locked_until = None
