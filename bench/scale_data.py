@@ -188,7 +188,7 @@ class _Rows:
         aid = self.assessment_id
         speaker = SPEAKERS[claim_id % len(SPEAKERS)]
         n_hops = rng.choice((1, 2, 2, 3, 3, 4))
-        names = [(speaker, "official")] + rng.sample(OUTLETS, n_hops - 1)
+        names = [(speaker, "official"), *rng.sample(OUTLETS, n_hops - 1)]
         hops = []
         translated = False
         for position, (name, kind) in enumerate(names):
@@ -227,7 +227,7 @@ class _Rows:
 ARTICLE_COLUMNS = (
     "id, title, outlet, author, url, published_at, text, content_hash, source_file, created_at"
 )
-CLAIM_COLUMNS = "id, article_id, position, start, \"end\", text, kind, updated_at, dropped"
+CLAIM_COLUMNS = 'id, article_id, position, start, "end", text, kind, updated_at, dropped'
 ASSESSMENT_COLUMNS = (
     "id, claim_id, reviewer_id, is_final, attribution_type, speaker, cue, source_reliability, "
     "information_credibility, translated, primary_source_url, corroborated, corroborated_by, "

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, true
 from sqlmodel import Session, col, select
 
 from factcheck.articles import get_article
 from factcheck.assessments import AssessmentView, chains_for
 from factcheck.claims import list_claims
-from factcheck.models import Article, Assessment, Claim, Reviewer
+from factcheck.models import Article, Assessment, Claim, Reviewer, Source
 from factcheck.render import HighlightedClaim
 from schemas.records import AssessmentInput
 from schemas.spans import ChainHop, Span, SuggestedAttribution
@@ -21,11 +21,14 @@ from schemas.vocab import AttributionType, Relation, SourceKind, SuggestionOutco
 
 @dataclass
 class Workspace:
-    """Everything the Annotate page shows for one article and reviewer, in three queries."""
+    """Everything the Annotate page shows for one article and reviewer, in three queries.
+
+    `mine` holds the reviewer's assessments without their chains: only the open claim's form
+    needs a chain (`assessment_view`), so a rerun does not load every chain of the article."""
 
     article: Article
     claims: list[Claim]
-    mine: dict[int, AssessmentView]
+    mine: dict[int, Assessment]
 
     @property
     def rated_ids(self) -> set[int]:
@@ -57,14 +60,14 @@ class Workspace:
     def highlights(self, suggested: set[int] | None = None) -> list[HighlightedClaim]:
         marks = []
         for claim in self.claims:
-            view = self.mine.get(claim.id)  # type: ignore[arg-type]
-            if view is None:
+            assessment = self.mine.get(claim.id)  # type: ignore[arg-type]
+            if assessment is None:
                 state = "suggested" if suggested and claim.id in suggested else "unrated"
                 label = f"claim {claim.position}: not rated"
             else:
-                grade = view.assessment.source_reliability
+                grade = assessment.source_reliability
                 state = grade or "rated"
-                label = f"claim {claim.position}: {grade or ''}{view.assessment.information_credibility or ''}"
+                label = f"claim {claim.position}: {grade or ''}{assessment.information_credibility or ''}"
             marks.append(HighlightedClaim(claim.id, claim.start, claim.end, state, label))  # type: ignore[arg-type]
         return marks
 
@@ -72,7 +75,7 @@ class Workspace:
 def load_workspace(session: Session, article_id: int, reviewer: Reviewer | None) -> Workspace:
     article = get_article(session, article_id)
     claims = list_claims(session, article_id)
-    mine: dict[int, AssessmentView] = {}
+    mine: dict[int, Assessment] = {}
     if reviewer is not None and claims:
         rows = session.exec(
             select(Assessment)
@@ -83,9 +86,32 @@ def load_workspace(session: Session, article_id: int, reviewer: Reviewer | None)
                 Assessment.is_final == False,  # noqa: E712
             )
         ).all()
-        chains = chains_for(session, [a.id for a in rows])  # type: ignore[misc]
-        mine = {a.claim_id: AssessmentView(a, chains.get(a.id, []), reviewer.name) for a in rows}  # type: ignore[arg-type]
+        mine = {a.claim_id: a for a in rows}
     return Workspace(article, claims, mine)
+
+
+def assessment_view(session: Session, assessment: Assessment, reviewer_name: str) -> AssessmentView:
+    """One assessment with its chain, for the form of the open claim."""
+    chain = chains_for(session, [assessment.id]).get(assessment.id, [])  # type: ignore[list-item]
+    return AssessmentView(assessment, chain, reviewer_name)
+
+
+def dropped_claims(session: Session, article_id: int) -> list[Claim]:
+    """The article's dropped claims (usually none), for the restore menu."""
+    return list(
+        session.exec(
+            select(Claim)
+            .where(Claim.article_id == article_id, Claim.dropped == true())
+            .order_by(col(Claim.start), col(Claim.id))
+        ).all()
+    )
+
+
+def registry_choices(session: Session) -> list[tuple[str, str]]:
+    """(name, kind) of every registered source by name, for the chain editor's menu: two
+    columns, without the per-source hop counts the Sources page shows."""
+    rows = session.exec(select(Source.name, Source.kind).order_by(col(Source.name_key)))
+    return [(name, kind) for name, kind in rows]
 
 
 def _overlap(spans: Span | list[Span], start: int, end: int) -> int:

@@ -84,6 +84,7 @@ class Assessment(SQLModel, table=True):
             "claim_id", "reviewer_id", "is_final", name="uq_assessment_claim_reviewer"
         ),
         Index("ix_assessment_reviewer", "reviewer_id"),
+        Index("ix_assessment_reviewer_outcome", "reviewer_id", "suggestion_outcome"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -14,7 +14,6 @@ from factcheck.assessments import save_assessment
 from factcheck.errors import describe_validation_error
 from factcheck.render import article_html, chain_dot, legend_html
 from factcheck.scoring import sourcing_score
-from factcheck.sources import list_sources
 from factcheck.ui.common import read, require_reviewer, run_write
 from schemas.records import AssessmentInput
 from schemas.spans import ChainHop
@@ -89,6 +88,11 @@ def _new_hop_uid() -> int:
 
 
 def _set_hops(chain: list[ChainHop]) -> None:
+    # Forget the previous form's hop widgets: their keys would pile up in the session state
+    # claim after claim, and every widget call scans that state.
+    for old in ss.get("hop_uids", []):
+        for prefix in ("hop_name_", "hop_kind_", "hop_rel_"):
+            ss.pop(f"{prefix}{old}", None)
     uids = []
     for hop in chain:
         uid = _new_hop_uid()
@@ -171,8 +175,9 @@ def suggested_draft(claim_id: int) -> AssessmentInput | None:
 def prepare_form(claim_id: int) -> None:
     if ss.get("form_claim") == claim_id:
         return
-    view = workspace.mine.get(claim_id)
-    if view is not None:
+    mine = workspace.mine.get(claim_id)
+    if mine is not None:
+        view = read(lambda s: annotation.assessment_view(s, mine, reviewer_name))
         load_form(annotation.draft_from_assessment(view), "saved", claim_id)
     else:
         draft = suggested_draft(claim_id)
@@ -478,11 +483,7 @@ with work_col:
         a2.number_input("New claim end", 0, len(article.text), 0, key="add_end")
         a3.selectbox("Kind", [k.value for k in ClaimKind], key="add_kind")
         st.button("Add claim from span", key="add_claim", on_click=edit_claims, args=("add",))
-        dropped = [
-            c
-            for c in read(lambda s: claim_service.list_claims(s, article.id, include_dropped=True))
-            if c.dropped
-        ]
+        dropped = read(lambda s: annotation.dropped_claims(s, article.id))
         if dropped:
             st.selectbox(
                 "Dropped claims",
@@ -561,10 +562,10 @@ with work_col:
                 help="Remove hop",
             )
     c1, c2 = st.columns([3, 1])
-    registry = read(lambda s: list_sources(s))
+    registry = read(annotation.registry_choices)
     c1.selectbox(
         "Add a hop from the sources registry",
-        [None, *[(r.name, r.kind) for r in registry]],
+        [None, *registry],
         format_func=lambda v: "—" if v is None else f"{v[0]} ({v[1]})",
         key="hop_from_registry",
         on_change=add_registry_hop,
