@@ -159,7 +159,7 @@ def test_rate_a_claim_and_find_it_saved_after_reload(server: str, page) -> None:
     assert dialogs == []
 
 
-def test_article_with_a_script_tag_runs_no_script(server: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_article_with_a_script_tag_runs_no_script(server: str, page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(server + "/?reviewer=eve")
@@ -176,9 +176,29 @@ def test_article_with_a_script_tag_runs_no_script(server: str, page) -> None:  #
         "<script>window.__pwned = 1; alert('script')</script>", exact=False
     ).first.wait_for()
     assert page.evaluate("() => window.__pwned === undefined")
-    assert dialogs == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "injection.png"), full_page=True)
+
+    # The same payloads as a source name and in notes, then every page of the app.
+    db = f"sqlite:///{tmp_path / 'e2e.db'}"
+    subprocess.run(
+        [sys.executable, "-m", "factcheck", "--db", db, "sources", "add",
+         "<img src=x onerror=\"window.__pwned = 4\">Agency", "--kind", "wire_agency"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "factcheck", "--db", db, "rate", "1", "--reviewer", "eve",
+         "--notes", "<script>window.__pwned = 5</script>", "--speaker",
+         "<img src=x onerror=\"window.__pwned = 6\">", "--reliability", "C"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    links = page.locator("[data-testid='stSidebarNav'] a").all()
+    assert len(links) >= 4
+    for link in links:
+        link.click()
+        _wait_idle(page)
+        assert page.evaluate("() => window.__pwned === undefined"), link.inner_text()
+    assert dialogs == []
 
 
 def test_chromium_is_debians(server: str) -> None:
