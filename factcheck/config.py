@@ -47,4 +47,6 @@ def describe_database(url: str) -> str:
         return f"SQLite: {parsed.database or 'in memory'}"
     host = parsed.host or "localhost"
     port = f":{parsed.port}" if parsed.port else ""
-    return f"PostgreSQL: {parsed.username or ''}@{host}{port}/{parsed.database or ''}"
+    backend = parsed.get_backend_name()
+    label = "PostgreSQL" if backend == "postgresql" else backend
+    return f"{label}: {parsed.username or ''}@{host}{port}/{parsed.database or ''}"

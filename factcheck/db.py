@@ -12,11 +12,19 @@ from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
-from factcheck.config import get_settings, normalize_database_url
+from factcheck.config import describe_database, get_settings, normalize_database_url
+from factcheck.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -29,15 +37,36 @@ def make_engine(url: str | None = None, *, migrate: bool = True) -> Engine:
     """Build the engine for `url` (or DATABASE_URL, or data/factcheck.db) and bring its schema
     up to date, so every entry point (CLI, UI, tests) sees the same, current tables."""
     url = normalize_database_url(url or get_settings().database_url)
-    if url.startswith("sqlite"):
-        engine = _sqlite_engine(url)
-    else:
-        engine = create_engine(url, pool_pre_ping=True)
-    if migrate and upgrade_schema(engine):
-        from factcheck.sources import seed_starter_sources
+    try:
+        if url.startswith("sqlite"):
+            engine = _sqlite_engine(url)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+        if migrate and upgrade_schema(engine):
+            from factcheck.sources import seed_starter_sources
 
-        write(engine, seed_starter_sources)
+            write(engine, seed_starter_sources)
+    except (ArgumentError, NoSuchModuleError, ImportError, OperationalError, OSError) as error:
+        raise DatabaseUnavailable(_unavailable_message(url, error)) from None
     return engine
+
+
+def _unavailable_message(url: str, error: Exception) -> str:
+    """One line naming the database (never its password) and what the driver said."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    try:
+        where = describe_database(url)
+        password = make_url(url).password
+    except ArgumentError:
+        where, password = "the database URL", None
+        reason = "it is not a valid database URL (e.g. postgresql+psycopg://user@host/db)"
+    if isinstance(error, (NoSuchModuleError, ImportError)):
+        reason = (
+            "factcheck works with SQLite (sqlite:///PATH) and PostgreSQL (postgresql+psycopg://…)"
+        )
+    if password:
+        reason = reason.replace(str(password), "***")
+    return f"cannot open {where}: {reason}"
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -32,6 +32,10 @@ class AuthError(FactcheckError):
     """Sign-in failed (wrong password, disabled account, too many attempts)."""
 
 
+class DatabaseUnavailable(FactcheckError):
+    """The database cannot be reached or opened (wrong URL, server down, bad credentials)."""
+
+
 class ConflictError(FactcheckError):
     """Someone else changed the data first; nothing was overwritten."""
 

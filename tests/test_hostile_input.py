@@ -97,3 +97,29 @@ def test_unknown_ids_and_out_of_range_values_change_nothing(
     run.fails("rate", str(claim), "--reviewer", "ana", "--credibility", "0", message="1–6")
     run.fails("claims", "123456", message="does not exist")
     assert database_snapshot(run) == before
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("postgresql+psycopg://postgres:s3cret@127.0.0.1:1/nowhere", "connection"),
+        ("not a url at all", "not a valid database URL"),
+        ("mysql://ana:s3cret@localhost/db", "works with SQLite"),
+        ("sqlite:////proc/no/such/dir/x.db", "cannot open SQLite"),
+    ],
+)
+def test_an_unreachable_database_is_one_line_without_its_password(url: str, message: str) -> None:
+    line = Cli(url).fails("articles", message=message)
+    assert "s3cret" not in line
+    assert line.startswith("error: cannot open")
+
+
+def test_the_app_binds_to_loopback_unless_configured() -> None:
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"
+    script = (ROOT / "scripts" / "run.sh").read_text(encoding="utf-8")
+    assert '--server.address "${FACTCHECK_ADDRESS:-127.0.0.1}"' in script
