@@ -16,6 +16,7 @@ PAGES = [
     st.Page("factcheck/ui/pages/annotate.py", title="Annotate", icon=":material/edit_note:"),
     st.Page("factcheck/ui/pages/sources.py", title="Sources", icon=":material/account_tree:"),
     st.Page("factcheck/ui/pages/export.py", title="Export", icon=":material/download:"),
+    st.Page("factcheck/ui/pages/review.py", title="Review", icon=":material/rate_review:"),
 ]
 
 navigation = st.navigation(PAGES)

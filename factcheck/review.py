@@ -109,6 +109,7 @@ class ReviewSheet:
     finals: dict[int, AssessmentView]
     differs: dict[int, list[str]] = field(default_factory=dict)
     can_adjudicate: bool = False
+    final_allowed: bool = False
 
     @property
     def released(self) -> bool:
@@ -158,7 +159,11 @@ def review_sheet(
             cells.setdefault(view.assessment.claim_id, {})[view.reviewer] = view
     reviewers = sorted({name for by in cells.values() for name in by})
     differs = {claim_id: disagreements(list(by.values())) for claim_id, by in cells.items()}
-    return ReviewSheet(article, claims, reviewers, cells, finals, differs, can_adjudicate)
+    # Team mode settles only released articles; local mode leaves it to the reviewer.
+    final_allowed = can_adjudicate and (article.released_at is not None or not access.team_mode())
+    return ReviewSheet(
+        article, claims, reviewers, cells, finals, differs, can_adjudicate, final_allowed
+    )
 
 
 def _majority(values: Sequence[Any]) -> Any:
@@ -205,6 +210,40 @@ def majority_draft(views: Sequence[AssessmentView]) -> AssessmentInput:
 
 
 # ---------------------------------------------------------------- adjudicating
+
+
+def starting_point(sheet: ReviewSheet, claim_id: int) -> tuple[AssessmentInput, str]:
+    """What the adjudicator's form starts from: the final assessment when there is one, else
+    the reviewers' majority; with where it came from, to tell the adjudicator."""
+    final = sheet.finals.get(claim_id)
+    if final is not None:
+        from factcheck.annotation import draft_from_assessment
+
+        return draft_from_assessment(final), "the final assessment recorded"
+    return majority_draft(sheet.views(claim_id)), "the reviewers' majority"
+
+
+def edited_draft(
+    session: Session, base: AssessmentInput, chain: str, **fields: Any
+) -> AssessmentInput:
+    """The adjudicator's form as an assessment: the chain typed as "A > B > C" keeps the
+    starting chain's kinds and relations when unchanged, else takes kinds from the registry."""
+    from factcheck.chains import build_chain, split_chain_text
+    from factcheck.sources import find_source, parse_kind
+
+    names = split_chain_text(chain)
+    if names == [hop.name for hop in base.chain]:
+        hops = list(base.chain)
+    else:
+
+        def lookup(name: str) -> Any:
+            source = find_source(session, name)
+            return parse_kind(source.kind) if source else None
+
+        attribution = fields.get("attribution_type") or None
+        hops = build_chain(names, attribution_type=attribution, lookup_kind=lookup)
+    values = {**base.model_dump(exclude={"chain", "spans", "suggestion_outcome"}), **fields}
+    return AssessmentInput.model_validate({**values, "chain": hops})
 
 
 def record_final(

@@ -1,5 +1,10 @@
 """What every page shares: the cached engine, the signed-in reviewer, running a service call
-with its errors shown as `st.error`."""
+with its errors shown as `st.error`.
+
+Local mode: a reviewer picks or creates a name, nothing else. Team mode: name and password in
+the sidebar, through the same rate-limited sign-in as the CLI; the signed-in reviewer is handed
+to the services (`access.set_actor_provider`), so their role checks apply to every page, widget
+callbacks included."""
 
 from __future__ import annotations
 
@@ -11,15 +16,31 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from factcheck import access
 from factcheck.config import describe_database, get_settings, normalize_database_url
 from factcheck.db import make_engine, read_session, write
 from factcheck.errors import FactcheckError, describe_validation_error
 from factcheck.models import Reviewer
-from factcheck.reviewers import find_reviewer, get_or_create_reviewer, list_reviewers
+from factcheck.reviewers import find_reviewer, get_or_create_reviewer, list_reviewers, sign_in
 
 T = TypeVar("T")
 
 REVIEWER_KEY = "reviewer_name"
+ACTOR_KEY = "signed_in_actor"
+SIGNIN_ERROR_KEY = "signin_error"
+
+
+def _signed_in_actor() -> access.Actor | None:
+    """The services' acting reviewer inside a Streamlit run (None outside one: CLI, tests)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx() is None:
+        return None
+    actor = st.session_state.get(ACTOR_KEY)
+    return actor if isinstance(actor, access.Actor) else None
+
+
+access.set_actor_provider(_signed_in_actor)
 
 
 def database_url() -> str:
@@ -54,7 +75,11 @@ def run_write(work: Callable[[Session], T], *, retry_on_integrity: bool = False)
 
 def current_reviewer() -> str | None:
     """The reviewer of this browser session; in local mode it survives a page reload through
-    the URL (?reviewer=NAME), since a reload starts a new Streamlit session."""
+    the URL (?reviewer=NAME), since a reload starts a new Streamlit session. In team mode only
+    a signed-in reviewer counts (a reload signs out: nothing secret goes into the URL)."""
+    if get_settings().factcheck_team_mode:
+        actor = st.session_state.get(ACTOR_KEY)
+        return actor.name if isinstance(actor, access.Actor) else None
     name = st.session_state.get(REVIEWER_KEY)
     if name is None and not get_settings().factcheck_team_mode:
         name = st.query_params.get("reviewer")
@@ -65,8 +90,58 @@ def current_reviewer() -> str | None:
     return name
 
 
+def current_actor() -> access.Actor | None:
+    """The signed-in reviewer as the services' actor (team mode); None in local mode."""
+    return _signed_in_actor() if get_settings().factcheck_team_mode else None
+
+
+def _sign_in() -> None:
+    """Sign-in button callback: runs before the widgets are drawn, so it can clear the password
+    field; the password never stays in the session state."""
+    name = str(st.session_state.get("signin_name") or "").strip()
+    password = str(st.session_state.get("signin_password") or "")
+    st.session_state["signin_password"] = ""
+    st.session_state.pop(SIGNIN_ERROR_KEY, None)
+    if not name or not password:
+        st.session_state[SIGNIN_ERROR_KEY] = "Enter your name and password."
+        return
+    try:
+        actor = sign_in(engine(), name, password)
+    except FactcheckError as error:
+        st.session_state[SIGNIN_ERROR_KEY] = str(error)
+        return
+    st.session_state[ACTOR_KEY] = actor
+    st.session_state[REVIEWER_KEY] = actor.name
+
+
+def sign_out() -> None:
+    for key in (ACTOR_KEY, REVIEWER_KEY, SIGNIN_ERROR_KEY):
+        st.session_state.pop(key, None)
+
+
+def _team_sidebar() -> None:
+    actor = current_actor()
+    if actor is not None:
+        st.markdown(f"**Signed in as** `{actor.name}` ({actor.role})")
+        st.button("Sign out", key="sign_out", on_click=sign_out)
+        return
+    st.markdown("**Sign in**")
+    st.text_input("Name", key="signin_name")
+    st.text_input("Password", type="password", key="signin_password")
+    st.button("Sign in", key="signin_button", type="primary", on_click=_sign_in)
+    error = st.session_state.get(SIGNIN_ERROR_KEY)
+    if error:
+        st.error(error, icon="🔒")
+
+
 def reviewer_sidebar() -> str | None:
-    """Who is reviewing, chosen or created once per browser session, and which database."""
+    """Who is reviewing, chosen or created once per browser session (local mode) or signed in
+    with a password (team mode), and which database."""
+    if get_settings().factcheck_team_mode:
+        with st.sidebar:
+            _team_sidebar()
+            st.caption(describe_database(database_url()))
+        return current_reviewer()
     with st.sidebar:
         name = current_reviewer()
         if name:
@@ -97,9 +172,16 @@ def require_reviewer() -> Reviewer:
     """The signed-in reviewer's record (created on first use); stops the page if nobody is."""
     name = current_reviewer()
     if not name:
-        st.info("Choose or create a reviewer name in the sidebar to start.", icon="👤")
+        if get_settings().factcheck_team_mode:
+            st.info("Sign in with your name and password in the sidebar to start.", icon="🔒")
+        else:
+            st.info("Choose or create a reviewer name in the sidebar to start.", icon="👤")
         st.stop()
     reviewer = read(lambda s: find_reviewer(s, name))  # type: ignore[arg-type]
+    if get_settings().factcheck_team_mode and (reviewer is None or reviewer.disabled):
+        sign_out()
+        st.error("Your account was disabled or removed; ask an admin.", icon="🔒")
+        st.stop()
     if reviewer is None:
         reviewer = run_write(lambda s: get_or_create_reviewer(s, name))  # type: ignore[arg-type]
     if reviewer is None:

@@ -1,0 +1,304 @@
+"""Review page: one article's claims × reviewers side by side, disagreements highlighted,
+agreement figures, release for adjudication and the adjudicator's final assessment.
+
+Everything shown is text in tables and widgets (no HTML built from user text); the services
+in factcheck/review.py decide what this reviewer may see and do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from factcheck import review
+from factcheck.agreement import FIELDS
+from factcheck.errors import FactcheckError
+from factcheck.ui.common import current_actor, read, require_reviewer, run_write
+from schemas.vocab import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS, AttributionType
+
+ss = st.session_state
+TYPES = ["", *[t.value for t in AttributionType]]
+RELIABILITY = ["", *RELIABILITY_MEANINGS]
+CREDIBILITY = [0, *CREDIBILITY_MEANINGS]
+DISAGREE_STYLE = "background-color: rgba(255, 170, 0, 0.25)"
+FIELD_LABELS = {
+    "attribution_type": "attribution type",
+    "speaker": "speaker",
+    "cue": "cue",
+    "chain": "chain",
+    "source_reliability": "source reliability",
+    "information_credibility": "information credibility",
+    "translated": "translated",
+}
+
+reviewer = require_reviewer()
+actor = current_actor()
+
+st.title("Review")
+st.caption(
+    "Compare reviewers claim by claim, see how far they agree, and record the final "
+    "assessment. Annotators see the comparison once an adjudicator releases the article."
+)
+
+flash = ss.pop("review_flash", None)
+if flash:
+    st.success(flash)
+
+listed = read(review.review_articles)
+if not listed:
+    st.info("No articles yet: import one on the Articles page, then have reviewers rate it.")
+    st.stop()
+
+labels = {
+    a.id: f"{a.id} · {a.title[:70]} · {a.reviewers} reviewer(s)"
+    + (" · released" if a.released else "")
+    for a in listed
+}
+ids = list(labels)
+if ss.get("review_article") not in labels:
+    preferred = ss.get("article_id")
+    ss["review_article"] = preferred if preferred in labels else ids[0]
+article_id: int = st.selectbox("Article", ids, format_func=labels.get, key="review_article")
+
+try:
+    sheet = read(lambda s: review.review_sheet(s, article_id, actor=actor))
+except FactcheckError as error:
+    st.error(str(error), icon="🔒")
+    st.stop()
+
+# ------------------------------------------------------------------ release
+head, action = st.columns([3, 1])
+if sheet.released:
+    head.success(f"Released for adjudication ({sheet.article.released_at:%Y-%m-%d %H:%M} UTC).")
+else:
+    head.info("Not released: reviewers rate blind, without seeing each other's ratings.")
+if sheet.can_adjudicate:
+    if sheet.released:
+        label, change, button_key = "Withdraw release", review.withdraw_release, "withdraw_release"
+    else:
+        label, change, button_key = (
+            "Release for adjudication",
+            review.release_article,
+            "release_article",
+        )
+    clicked = action.button(
+        label, key=button_key, type="secondary" if sheet.released else "primary"
+    )
+    if clicked and run_write(lambda s: change(s, article_id, actor=actor)) is not None:
+        st.rerun()
+
+
+# ------------------------------------------------------------------ agreement
+def _figure(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def agreement_table(report: dict[str, Any]) -> pd.DataFrame:
+    rows = [
+        {
+            "field": FIELD_LABELS.get(name, name),
+            "level": report[name]["level"],
+            "alpha": _figure(report[name]["alpha"]),
+            "claims": report[name]["units"],
+            "reviewers": report[name]["reviewers"],
+        }
+        for name in FIELDS
+    ]
+    chains = report["chains"]
+    rows.append(
+        {
+            "field": "chain (exact match share)",
+            "level": "",
+            "alpha": "—" if not chains["units"] else f"{chains['exact_match_share']:.0%}",
+            "claims": chains["units"],
+            "reviewers": chains["reviewers"],
+        }
+    )
+    return pd.DataFrame(rows)
+
+
+try:
+    article_report = read(lambda s: review.article_agreement(s, article_id, actor=actor))
+    project_report = read(lambda s: review.project_agreement(s, actor=actor))
+except FactcheckError as error:
+    st.error(str(error))
+    st.stop()
+left, right = st.columns(2)
+with left:
+    st.subheader("Agreement on this article")
+    st.dataframe(agreement_table(article_report), hide_index=True, key="agreement_article")
+with right:
+    st.subheader("Agreement over the project")
+    st.dataframe(agreement_table(project_report), hide_index=True, key="agreement_project")
+st.caption(
+    "Krippendorff's alpha (ordinal grades, nominal attribution type); F and 6 count as "
+    "missing. Only claims rated by two reviewers or more count."
+)
+
+# ------------------------------------------------------------------ claims × reviewers
+if not sheet.reviewers:
+    st.info("Nobody has rated this article yet.")
+    st.stop()
+
+
+def cell_text(view: Any) -> str:
+    if view is None:
+        return ""
+    a = view.assessment
+    grade = f"{a.source_reliability or ''}{a.information_credibility or ''}" or "–"
+    parts = [grade, a.attribution_type or "", review.chain_text(view.chain)]
+    text = " · ".join(p for p in parts if p)
+    return text + (" (re-rate)" if a.needs_review else "")
+
+
+rated_claims = [c for c in sheet.claims if c.id in sheet.cells or c.id in sheet.finals]
+table = pd.DataFrame(
+    [
+        {
+            "claim": c.position if not c.dropped else "dropped",
+            "text": c.text[:90],
+            **{name: cell_text(sheet.cells.get(c.id, {}).get(name)) for name in sheet.reviewers},  # type: ignore[arg-type]
+            "final": cell_text(sheet.finals.get(c.id)),  # type: ignore[arg-type]
+            "differs on": ", ".join(
+                FIELD_LABELS[f]
+                for f in sheet.differs.get(c.id, [])  # type: ignore[arg-type]
+            ),
+        }
+        for c in rated_claims
+    ]
+)
+st.subheader("Claims × reviewers")
+st.caption(
+    f"{len(sheet.disputed)} of {len(rated_claims)} rated claims with disagreements (highlighted)."
+)
+
+
+def _highlight(row: pd.Series) -> list[str]:
+    return [DISAGREE_STYLE if row["differs on"] else "" for _ in row]
+
+
+st.dataframe(
+    table.style.apply(_highlight, axis=1), hide_index=True, width="stretch", key="review_table"
+)
+
+# ------------------------------------------------------------------ one claim in detail
+claim_labels = {
+    c.id: f"#{c.position} {'⚠ ' if sheet.differs.get(c.id) else ''}{c.text[:80]}"  # type: ignore[arg-type]
+    for c in rated_claims
+}
+choices = sorted(claim_labels, key=lambda cid: (not sheet.differs.get(cid), cid))  # type: ignore[arg-type]
+if ss.get("review_claim") not in claim_labels:
+    ss["review_claim"] = choices[0]
+claim_id: int = st.selectbox("Claim", choices, format_func=claim_labels.get, key="review_claim")
+views = sheet.cells.get(claim_id, {})
+draft, origin = review.starting_point(sheet, claim_id)
+FIELD_ROWS = [
+    ("attribution type", "attribution_type"),
+    ("speaker", "speaker"),
+    ("cue", "cue"),
+    ("chain", "chain"),
+    ("source reliability", "source_reliability"),
+    ("information credibility", "information_credibility"),
+    ("translated", "translated"),
+    ("sourcing score", "sourcing_score"),
+    ("primary source", "primary_source_url"),
+    ("notes", "notes"),
+]
+
+
+def field_text(view: Any, name: str) -> str:
+    if view is None:
+        return ""
+    if name == "chain":
+        return review.chain_text(view.chain)
+    value = getattr(view.assessment, name)
+    return "" if value is None else str(value)
+
+
+detail = pd.DataFrame(
+    [
+        {
+            "field": label,
+            **{who: field_text(view, name) for who, view in views.items()},
+            "final": field_text(sheet.finals.get(claim_id), name),
+        }
+        for label, name in FIELD_ROWS
+    ]
+)
+differing = {FIELD_LABELS[f] for f in sheet.differs.get(claim_id, [])}
+
+
+def _highlight_field(row: pd.Series) -> list[str]:
+    return [DISAGREE_STYLE if row["field"] in differing else "" for _ in row]
+
+
+st.dataframe(
+    detail.style.apply(_highlight_field, axis=1),
+    hide_index=True,
+    width="stretch",
+    key="review_detail",
+)
+
+# ------------------------------------------------------------------ adjudication
+if not sheet.can_adjudicate:
+    st.stop()
+st.subheader("Final assessment")
+if not sheet.final_allowed:
+    st.info("Release the article for adjudication to record final assessments.")
+    st.stop()
+
+if ss.get("final_form_claim") != claim_id:
+    ss["final_form_claim"] = claim_id
+    ss["final_type"] = draft.attribution_type.value if draft.attribution_type else ""
+    ss["final_speaker"] = draft.speaker or ""
+    ss["final_cue"] = draft.cue or ""
+    ss["final_chain"] = review.chain_text(draft.chain)
+    ss["final_reliability"] = draft.source_reliability or ""
+    ss["final_credibility"] = draft.information_credibility or 0
+    ss["final_notes"] = draft.notes or ""
+st.caption(f"Prefilled from {origin}; recorded as {reviewer.name}'s final assessment.")
+c1, c2, c3 = st.columns(3)
+c1.selectbox("Attribution type", TYPES, key="final_type")
+c2.text_input("Speaker", key="final_speaker")
+c3.text_input("Cue", key="final_cue")
+st.text_input("Chain (origin > … > publisher)", key="final_chain")
+g1, g2 = st.columns(2)
+g1.selectbox(
+    "Source reliability",
+    RELIABILITY,
+    format_func=lambda g: f"{g} – {RELIABILITY_MEANINGS[g]}" if g else "—",
+    key="final_reliability",
+)
+g2.selectbox(
+    "Information credibility",
+    CREDIBILITY,
+    format_func=lambda g: f"{g} – {CREDIBILITY_MEANINGS[g]}" if g else "—",
+    key="final_credibility",
+)
+st.text_area("Adjudication notes", key="final_notes")
+
+if st.button("Record final assessment", key="record_final", type="primary"):
+
+    def record(session: Any) -> Any:
+        data = review.edited_draft(
+            session,
+            draft,
+            ss["final_chain"],
+            attribution_type=ss["final_type"] or None,
+            speaker=ss["final_speaker"],
+            cue=ss["final_cue"],
+            source_reliability=ss["final_reliability"] or None,
+            information_credibility=ss["final_credibility"] or None,
+            notes=ss["final_notes"],
+        )
+        return review.record_final(session, claim_id, reviewer, data, actor=actor)
+
+    saved = run_write(record, retry_on_integrity=True)
+    if saved is not None:
+        grade = f"{saved.source_reliability or ''}{saved.information_credibility or ''}"
+        ss["review_flash"] = (
+            f"Recorded the final assessment of claim {claim_id} ({grade or 'no grade'})."
+        )
+        ss.pop("final_form_claim", None)
+        st.rerun()
