@@ -179,3 +179,42 @@ def test_download_bytes_match_the_cli_export(seeded: Seeded, db: str, tmp_path: 
     assert len(rows) == 4
     assert {r["reviewer"] for r in list(csv.DictReader(io.StringIO(ana_only.decode())))} == {"ana"}
     assert nothing.decode().strip() == ",".join(CSV_COLUMNS)
+
+
+def test_choosing_another_format_offers_that_download(seeded: Seeded) -> None:
+    at = open_export()
+    assert at.selectbox(key="export_format").value == "csv"
+    at.selectbox(key="export_format").select("jsonl").run()
+    assert not at.exception
+    (button,) = at.get("download_button")
+    assert button.proto.label == "Download Project bundle (JSON Lines)"
+    at.selectbox(key="export_format").select("brat").run()
+    assert at.get("download_button")[0].proto.label == "Download BRAT standoff (.zip)"
+    assert len(preview(at)) == 4  # the preview and charts stay
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "brat", "quotes", "claimreview"])
+def test_download_bytes_of_every_format_match_the_cli(
+    seeded: Seeded, db: str, tmp_path: Path, fmt: str
+) -> None:
+    import zipfile
+
+    from factcheck.interchange.download import export_bytes
+
+    engine = make_engine(db)
+    data = export_bytes(engine, fmt, rating_filter(reviewers=["ana"]))
+    engine.dispose()
+    out = tmp_path / "cli"
+    result = CliRunner().invoke(
+        cli, ["--db", db, "export", "--format", fmt, "--reviewer", "ana", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    if fmt != "brat":
+        assert data == out.read_bytes()
+        return
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = sorted(archive.namelist())
+        assert names == sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+        for name in names:
+            assert archive.read(name) == (out / name).read_bytes()
+    assert any(name.endswith("_ana.ann") for name in names)

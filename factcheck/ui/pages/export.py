@@ -11,6 +11,7 @@ import streamlit as st
 from factcheck.articles import list_articles
 from factcheck.db import read_session
 from factcheck.export import ExportFilter, csv_bytes
+from factcheck.interchange.download import DOWNLOAD_FORMATS, download_name, export_bytes
 from factcheck.reviewers import list_reviewers
 from factcheck.stats import (
     NOT_SET,
@@ -27,8 +28,9 @@ TITLES = "export_article_titles"
 
 st.title("Export")
 st.caption(
-    "One CSV row per (claim, reviewer) assessment: the same file as `factcheck export`. "
-    "Leave a choice empty to include everything."
+    "One CSV row per (claim, reviewer) assessment, or the project bundle, BRAT, quote JSON "
+    "or ClaimReview: the same files as `factcheck export`. Leave a choice empty to include "
+    "everything."
 )
 
 if not read(count_ratings):
@@ -94,18 +96,33 @@ if summary.is_empty:
 database = engine()
 
 
-def build_csv() -> bytes:
-    # Runs only when the button is clicked (and off the script thread): no CSV is built on
+export_format = st.selectbox(
+    "Format",
+    list(DOWNLOAD_FORMATS),
+    format_func=lambda fmt: DOWNLOAD_FORMATS[fmt].label,
+    key="export_format",
+    help="The same files as `factcheck export --format …`, with the choices above.",
+)
+chosen_format = DOWNLOAD_FORMATS[export_format]
+st.caption(chosen_format.help)
+
+
+def build_download() -> bytes:
+    # Runs only when the button is clicked (and off the script thread): no file is built on
     # every rerun of the page.
-    with read_session(database) as session:
-        return csv_bytes(session, flt)
+    if export_format == "csv":
+        with read_session(database) as session:
+            return csv_bytes(session, flt)
+    return export_bytes(database, export_format, flt)
 
 
 st.download_button(
-    f"Download CSV ({summary.total:,} rows)",
-    data=build_csv,
-    file_name=f"factcheck-ratings-{datetime.now(UTC):%Y%m%d-%H%M}.csv",
-    mime="text/csv",
+    f"Download CSV ({summary.total:,} rows)"
+    if export_format == "csv"
+    else f"Download {chosen_format.label}",
+    data=build_download,
+    file_name=download_name(export_format),
+    mime=chosen_format.mime,
     type="primary",
     icon="⬇️",
     key="export_download",
