@@ -521,6 +521,8 @@ def measure_import(url: str, limit: int | None) -> list[Line]:
     max_bytes = get_settings().factcheck_max_bytes
     imported = duplicates = 0
     started = time.perf_counter()
+    with read_session(engine) as session:
+        directory = annotation.suggestion_directory(session)  # once for the batch
     for path in files:
         meta = ArticleMeta(outlet=path.name.split("_", 1)[0])
         decoded = article_service.read_article_file(path, max_bytes)
@@ -536,7 +538,7 @@ def measure_import(url: str, limit: int | None) -> list[Line]:
             continue
         with read_session(engine) as session:
             claims = list_claims(session, article.id)  # type: ignore[arg-type]
-            annotation.suggest_for_claims(session, article, claims)
+            annotation.suggest_for_claims(session, article, claims, directory=directory)
         imported += 1
     seconds = time.perf_counter() - started
     engine.dispose()

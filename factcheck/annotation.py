@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, true
 from sqlmodel import Session, col, select
@@ -114,11 +115,6 @@ def registry_choices(session: Session) -> list[tuple[str, str]]:
     return [(name, kind) for name, kind in rows]
 
 
-def _overlap(spans: Span | list[Span], start: int, end: int) -> int:
-    items = spans if isinstance(spans, list) else [spans]
-    return sum(max(0, min(end, s.end) - max(start, s.start)) for s in items)
-
-
 def publisher_only(
     publisher: str | None, publisher_kind: SourceKind = SourceKind.unknown
 ) -> list[ChainHop]:
@@ -132,18 +128,42 @@ def best_suggestion_for_span(
     fallback_chain: list[ChainHop],
 ) -> SuggestedAttribution:
     """The attribution whose content overlaps the claim most; else the article's own assertion."""
-    best = max(attributions, key=lambda a: _overlap(a.content, start, end), default=None)
-    if best is not None and _overlap(best.content, start, end) > 0:
-        return best
-    from factcheck.scoring import sourcing_score
+    return _best_for_spans(_content_spans(attributions), start, end, fallback_chain, None)
 
-    score = sourcing_score(fallback_chain, AttributionType.unattributed)
+
+def _content_spans(
+    attributions: Sequence[SuggestedAttribution],
+) -> list[tuple[SuggestedAttribution, list[tuple[int, int]]]]:
+    return [
+        (a, [(s.start, s.end) for s in (a.content if isinstance(a.content, list) else [a.content])])
+        for a in attributions
+    ]
+
+
+def _best_for_spans(
+    spans: list[tuple[SuggestedAttribution, list[tuple[int, int]]]],
+    start: int,
+    end: int,
+    fallback_chain: list[ChainHop],
+    fallback_score: Any,
+) -> SuggestedAttribution:
+    best, most = None, 0
+    for attribution, items in spans:
+        overlap = sum(max(0, min(end, e) - max(start, s)) for s, e in items)
+        if overlap > most:  # strict: the first of equal overlaps wins, as max() did
+            best, most = attribution, overlap
+    if best is not None:
+        return best
+    if fallback_score is None:
+        from factcheck.scoring import sourcing_score
+
+        fallback_score = sourcing_score(fallback_chain, AttributionType.unattributed)
     return SuggestedAttribution(
         attribution_type=AttributionType.unattributed,
         content=Span(start=start, end=end),
         chain=fallback_chain,
-        score=score.score,
-        reasons=score.reasons,
+        score=fallback_score.score,
+        reasons=fallback_score.reasons,
     )
 
 
@@ -242,15 +262,24 @@ def suggestion_stats(session: Session, reviewer_id: int) -> SuggestionStats:
     )
 
 
+def suggestion_directory(session: Session) -> Any:
+    """The sources registry as the suggester's lookup; build it once for a batch of articles."""
+    from factcheck.sources import source_directory
+
+    return source_directory(session)
+
+
 def suggest_for_claims(
-    session: Session, article: Article, claims: Sequence[Claim]
+    session: Session, article: Article, claims: Sequence[Claim], *, directory: Any = None
 ) -> dict[int, SuggestedAttribution]:
     """One suggestion per claim, from one pass of the suggester over the whole article (so
-    speakers named earlier resolve pronouns later)."""
-    from factcheck.sources import source_directory
+    speakers named earlier resolve pronouns later). Callers suggesting for many articles pass
+    one `directory` (from `suggestion_directory`) instead of reloading the registry each time."""
+    from factcheck.scoring import sourcing_score
     from factcheck.suggest import suggest_attributions
 
-    directory = source_directory(session)
+    if directory is None:
+        directory = suggestion_directory(session)
     attributions = suggest_attributions(article.text, publisher=article.outlet, directory=directory)
     fallback: list[ChainHop] = []
     if article.outlet:
@@ -259,7 +288,9 @@ def suggest_for_claims(
             resolved[0] if resolved else article.outlet,
             resolved[1] if resolved else SourceKind.unknown,
         )
+    spans = _content_spans(attributions)
+    score = sourcing_score(fallback, AttributionType.unattributed)
     return {
-        claim.id: best_suggestion_for_span(attributions, claim.start, claim.end, fallback)  # type: ignore[misc]
+        claim.id: _best_for_spans(spans, claim.start, claim.end, fallback, score)  # type: ignore[misc]
         for claim in claims
     }
