@@ -8,7 +8,7 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -138,6 +138,13 @@ def _conditions(flt: ExportFilter) -> list[Any]:
 def iter_rating_rows(session: Session, flt: ExportFilter | None = None) -> Iterator[dict[str, Any]]:
     """One dict per (claim, reviewer) assessment, in article and claim order, streamed in
     batches: memory stays bounded whatever the size of the project."""
+    for cells in _rating_cells(session, flt):
+        yield dict(zip(CSV_COLUMNS, cells, strict=True))
+
+
+def _rating_cells(session: Session, flt: ExportFilter | None = None) -> Iterator[list[Any]]:
+    """The rows of `iter_rating_rows` as lists in `CSV_COLUMNS` order (what the CSV writer
+    needs, without building and taking apart a dict per row)."""
     flt = flt or ExportFilter()
     query = (
         select(
@@ -191,7 +198,7 @@ def iter_rating_rows(session: Session, flt: ExportFilter | None = None) -> Itera
     for batch in result.partitions():
         chains = _chain_texts(connection, [row[-1] for row in batch])
         for row in batch:
-            yield _row_dict(row, chains.get(row[-1], _NO_CHAIN))
+            yield _row_cells(row, chains.get(row[-1], _NO_CHAIN))
 
 
 _NO_CHAIN = ("", "", 0, "")
@@ -215,7 +222,7 @@ def _chain_texts(
     hops: dict[int, list[tuple[str, str, str]]] = {}
     for assessment_id, name, kind, relation in connection.exec_driver_sql(
         statement, tuple(assessment_ids)
-    ):
+    ).fetchall():
         hops.setdefault(assessment_id, []).append((name, kind, relation or ""))
     join = CHAIN_SEPARATOR.join
     return {
@@ -229,7 +236,8 @@ def _chain_texts(
     }
 
 
-def _row_dict(row: Any, chain: tuple[str, str, int, str]) -> dict[str, Any]:
+def _row_cells(row: Any, chain: tuple[str, str, int, str]) -> list[Any]:
+    """One CSV row, in `CSV_COLUMNS` order."""
     (
         article_id,
         title,
@@ -260,55 +268,60 @@ def _row_dict(row: Any, chain: tuple[str, str, int, str]) -> dict[str, Any]:
         _assessment_id,
     ) = row
     names, kinds, length, relations = chain
-    return {
-        "article_id": article_id,
-        "article_title": title,
-        "outlet": outlet or "",
-        "article_url": url or "",
-        "published_at": published or "",
-        "claim_id": claim_id,
-        "claim_index": position,
-        "claim_start": start,
-        "claim_end": end,
-        "claim_text": text,
-        "claim_kind": kind,
-        "reviewer": reviewer,
-        "attribution_type": attribution_type or "",
-        "speaker": speaker or "",
-        "cue": cue or "",
-        "chain": names,
-        "chain_kinds": kinds,
-        "chain_length": length,
-        "translated": _bool(translated),
-        "source_reliability": source_reliability or "",
-        "information_credibility": information_credibility or "",
-        "grade": f"{source_reliability or ''}{information_credibility or ''}",
-        "sourcing_score": "" if sourcing_score is None else sourcing_score,
-        "primary_source_url": primary_source_url or "",
-        "corroborated": _bool(corroborated),
-        "notes": notes or "",
-        "rated_at": _iso_utc(updated_at),
-        "final": _bool(is_final),
-        "chain_relations": relations,
-        "corroborated_by": corroborated_by or "",
-        "needs_review": _bool(needs_review),
-    }
+    return [
+        article_id,
+        title,
+        outlet or "",
+        url or "",
+        published or "",
+        claim_id,
+        position,
+        start,
+        end,
+        text,
+        kind,
+        reviewer,
+        attribution_type or "",
+        speaker or "",
+        cue or "",
+        names,
+        kinds,
+        length,
+        _bool(translated),
+        source_reliability or "",
+        information_credibility or "",
+        f"{source_reliability or ''}{information_credibility or ''}",
+        "" if sourcing_score is None else sourcing_score,
+        primary_source_url or "",
+        _bool(corroborated),
+        notes or "",
+        _iso_utc(updated_at),
+        _bool(is_final),
+        relations,
+        corroborated_by or "",
+        _bool(needs_review),
+    ]
 
 
 def write_csv(
     rows: Iterable[dict[str, Any]], out: IO[str], progress: Callable[[int], None] | None = None
 ) -> int:
     """RFC 4180 CSV with a header row; text cells neutralised against formula injection."""
+    return _write_cells(map(itemgetter(*CSV_COLUMNS), rows), out, progress)
+
+
+def _write_cells(
+    rows: Iterable[Sequence[Any]], out: IO[str], progress: Callable[[int], None] | None = None
+) -> int:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    cells = itemgetter(*CSV_COLUMNS)
     triggers = frozenset(FORMULA_TRIGGERS)  # all one character: a set lookup per cell
     count = 0
     for row in rows:
         writer.writerow(
             [
                 "'" + value if value.__class__ is str and value[:1] in triggers else value
-                for value in cells(row)
+                for value in row
             ]
         )
         count += 1
@@ -322,7 +335,7 @@ def write_csv(
 def csv_bytes(session: Session, flt: ExportFilter | None = None) -> bytes:
     """The ratings CSV in memory, for the UI's download button (same content as the CLI)."""
     buffer = io.StringIO()
-    write_csv(iter_rating_rows(session, flt), buffer)
+    _write_cells(_rating_cells(session, flt), buffer)
     return buffer.getvalue().encode("utf-8")
 
 
@@ -351,4 +364,4 @@ def export_csv(
 ) -> int:
     """Stream the ratings CSV to `path`; returns the number of rows."""
     with Session(engine) as session, atomic_text_file(path) as out:
-        return write_csv(iter_rating_rows(session, flt), out, progress)
+        return _write_cells(_rating_cells(session, flt), out, progress)
