@@ -81,14 +81,12 @@ def current_actor() -> Actor | None:
     return actor
 
 
-def resolve(actor: ActorLike | None, fallback: ActorLike | None = None) -> Actor | None:
-    """The explicit actor, else the one set by `acting_as` or the provider, else `fallback`."""
+def resolve(actor: ActorLike | None) -> Actor | None:
+    """The explicit actor, else the one set by `acting_as` or the provider. None means nobody
+    signed in: every team-mode check refuses it (never "trust the caller")."""
     if actor is not None:
         return as_actor(actor)
-    found = current_actor()
-    if found is None and fallback is not None:
-        return as_actor(fallback)
-    return found
+    return current_actor()
 
 
 def load(session: Session, actor: ActorLike | None) -> Reviewer:

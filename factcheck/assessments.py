@@ -30,12 +30,11 @@ def save_assessment(
     final: bool = False,
     actor: ActorLike | None = None,
 ) -> Assessment:
-    """Insert or update `reviewer`'s assessment of the claim, replacing its chain. The actor
-    defaults to the one acting (`access.acting_as`), else `reviewer` rating for themselves."""
+    """Insert or update `reviewer`'s assessment of the claim, replacing its chain. In team mode
+    the actor (`actor=`, or the one set by `access.acting_as` / the UI) must be `reviewer`
+    (or an admin, e.g. importing a colleague's offline ratings)."""
     claim = get_claim(session, claim_id)
-    access.check_can_rate(
-        session, access.resolve(actor, fallback=reviewer), claim, reviewer, final=final
-    )
+    access.check_can_rate(session, access.resolve(actor), claim, reviewer, final=final)
     assessment = session.exec(
         select(Assessment).where(
             Assessment.claim_id == claim.id,
@@ -129,7 +128,7 @@ def get_assessment(
         claim = get_claim(session, claim_id)
         access.check_can_see(
             session,
-            access.resolve(actor, fallback=reviewer),
+            access.resolve(actor),
             claim.article_id,
             reviewer.id,  # type: ignore[arg-type]
             final=final,

@@ -198,7 +198,9 @@ def test_released_ratings_are_frozen_for_annotators_except_flagged(
     write(engine, lambda s: claims.edit_claim(s, first, end=end - 1, actor=desk["judge"]))
     rate_as(engine, desk["bob"], first, source_reliability="B")
     with read_session(engine) as session:
-        bob = assessments.get_assessment(session, first, reviewer_row(session, desk["bob"]))
+        bob = assessments.get_assessment(
+            session, first, reviewer_row(session, desk["bob"]), actor=desk["bob"]
+        )
         assert bob is not None and not bob.assessment.needs_review
         assert start >= 0
 
@@ -388,3 +390,20 @@ def test_majority_draft_prefers_the_most_common_value(engine: Engine, desk: dict
     assert draft.source_reliability == "C"
     assert draft.information_credibility == 2
     assert draft.speaker == "Putin"
+
+
+def test_team_mode_refuses_callers_that_say_nobody_is_acting(engine: Engine, desk: dict) -> None:
+    """No "trust the caller": a script or import that does not sign in is refused."""
+
+    def work(session: Session) -> None:
+        ana = session.get(Reviewer, desk["ana"].id)
+        assessments.save_assessment(session, desk["claims"][4], ana, AssessmentInput())
+
+    with pytest.raises(PermissionDenied, match="sign in first"):
+        write(engine, work)
+    with read_session(engine) as session, pytest.raises(PermissionDenied, match="sign in first"):
+        assessments.get_assessment(session, desk["claims"][0], reviewer_row(session, desk["ana"]))
+    with read_session(engine) as session, pytest.raises(PermissionDenied, match="sign in first"):
+        assessments.assessments_for_article(session, desk["article"])
+    with pytest.raises(PermissionDenied, match="sign in first"):
+        write(engine, lambda s: review.release_article(s, desk["article"]))

@@ -276,3 +276,22 @@ def test_local_mode_adjudicates_without_release_or_password(local: str) -> None:
     at.button(key="record_final").click().run()
     assert not at.exception, at.exception
     assert finals(local) == [(ids[0], "judge", "B", 2)]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "factcheck/ui/pages/articles.py",
+        "factcheck/ui/pages/annotate.py",
+        "factcheck/ui/pages/sources.py",
+        "factcheck/ui/pages/export.py",
+        REVIEW,
+    ],
+)
+def test_every_page_runs_for_a_signed_in_annotator(team: str, page: str) -> None:
+    seed(team, team_accounts=True)
+    at = start()
+    sign_in(at, "ana")
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
