@@ -179,3 +179,42 @@ def test_offsets_outside_the_text_are_refused_and_nothing_is_stored(
 def test_folder_without_texts_is_refused(sqlite_url: str, tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     Cli(sqlite_url).fails("import-brat", str(tmp_path / "empty"), message="no .txt files")
+
+
+def test_same_text_under_two_file_names_comes_back_under_both(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """PolNeAR train has one article published twice (two names, one text, two annotators):
+    stored once, it still exports and scores as two files."""
+    gold = tmp_path / "gold"
+    (gold / "text").mkdir(parents=True)
+    (gold / "attributions").mkdir()
+    second_ann = "T1\tSource 64 71\tReuters\nT2\tCue 51 63\taccording to\nE1\tCue:T2 Source:T1\n"
+    for stem, annotator, ann in (("day-one", "aaaa", ANN), ("day-two", "bbbb", second_ann)):
+        (gold / "text" / f"{stem}.txt").write_text(TEXT, encoding="utf-8")
+        (gold / "attributions" / f"{stem}_{annotator}.ann").write_text(ann, encoding="utf-8")
+    run = Cli(sqlite_url)
+    summary = run.json("import-brat", str(gold))
+    assert (summary["articles_imported"], summary["articles_reused"]) == (1, 1)
+    quotes = tmp_path / "q.jsonl"
+    assert run.json("export", "--format", "quotes", "--out", str(quotes))["rows"] == 2
+    records = [json.loads(line) for line in quotes.read_text(encoding="utf-8").splitlines()]
+    assert [(r["file"], r["reviewer"]) for r in records] == [
+        ("day-one.txt", "aaaa"),
+        ("day-two.txt", "bbbb"),
+    ]
+    if SHARED is not None:
+        scorer = SHARED / "tools" / "attrib_score.py"
+        scored = subprocess.run(
+            [sys.executable, str(scorer), str(gold), str(quotes), "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        scores = json.loads(scored.stdout)
+        assert all(scores[role]["f1"] == 1.0 for role in ("source", "cue", "content"))
+    out = tmp_path / "out"
+    run.ok("export", "--format", "brat", "--out", str(out))
+    for path in sorted(gold.rglob("*.*")):
+        assert (out / path.relative_to(gold)).read_bytes() == path.read_bytes(), path.name
+    assert len(list(out.rglob("*.*"))) == 4

@@ -63,6 +63,12 @@ def is_attribution(entry: dict[str, Any]) -> bool:
     return str(entry.get("label") or ATTRIBUTION_LABEL).startswith(ATTRIBUTION_LABEL)
 
 
+def entry_file(entry: dict[str, Any], default: str | None) -> str | None:
+    """The text file an entry was annotated on: PolNeAR has the same text under two names
+    (an article published twice), stored once; entries from the second name say so."""
+    return (entry.get("brat") or {}).get("file") or default
+
+
 def _span(text: str, start: int, end: int) -> dict[str, Any]:
     return {"start": start, "end": end, "text": text[start:end]}
 
@@ -385,13 +391,16 @@ def _import_document(
         if not claims:
             summary.failed.append(f"{ann.name}: article {article.id} has no claims to attach to")
             continue
+        name = document.text_path.name
         per_claim: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for entry in parsed.entries:
+            if name != article.source_file:
+                entry["brat"]["file"] = name
             per_claim[_best_claim(claims, entry)].append(entry)
             summary.attributions += is_attribution(entry)
         person = get_or_create_reviewer(session, annotator)
         for claim_id, entries in per_claim.items():
-            _store(session, claim_id, person, entries)
+            _store(session, claim_id, person, entries, name, article.source_file)
             summary.assessments += 1
     session.flush()
 
@@ -422,12 +431,16 @@ def _joined(spans: list[dict[str, Any]]) -> str | None:
 
 
 def _store(
-    session: Session, claim_id: int, reviewer: Reviewer, entries: list[dict[str, Any]]
+    session: Session,
+    claim_id: int,
+    reviewer: Reviewer,
+    entries: list[dict[str, Any]],
+    file_name: str,
+    article_file: str | None,
 ) -> None:
     """This annotator's assessment of the claim carries these entries (replacing what an
-    earlier import of the same file stored); grades given since are kept."""
-    first = next((e for e in entries if is_attribution(e)), None)
-    kind = AttributionType(first["attribution_type"]) if first else None
+    earlier import of the same file stored, keeping entries from other files with the same
+    text); grades given since are kept."""
     assessment = session.execute(
         select(Assessment).where(
             Assessment.claim_id == claim_id,
@@ -435,6 +448,11 @@ def _store(
             col(Assessment.is_final) == false(),
         )
     ).scalar_one_or_none()
+    if assessment is not None and assessment.spans:
+        kept = [e for e in assessment.spans if entry_file(e, article_file) != file_name]
+        entries = [*kept, *entries]
+    first = next((e for e in entries if is_attribution(e)), None)
+    kind = AttributionType(first["attribution_type"]) if first else None
     now = utcnow()
     if assessment is None:
         assessment = Assessment(
@@ -486,8 +504,21 @@ def export_brat(
             stems.add(stem)
             with atomic_text_file(directory / "text" / f"{stem}.txt") as out:
                 out.write(article.text)
-            for annotator, entries in _entries_by_reviewer(session, article_id, flt):
-                ann = directory / "attributions" / f"{stem}_{_safe(annotator)}.ann"
+            # Entries annotated on another file with the same text go back under its name.
+            other_stems: dict[str, str] = {}
+            for file_name, annotator, entries in _entries_by_file(session, article_id, flt):
+                file_stem = stem
+                if file_name is not None:
+                    if file_name not in other_stems:
+                        other = _safe(Path(file_name).stem)
+                        other_stems[file_name] = other if other not in stems else f"{other}-x"
+                        stems.add(other_stems[file_name])
+                        with atomic_text_file(
+                            directory / "text" / f"{other_stems[file_name]}.txt"
+                        ) as out:
+                            out.write(article.text)
+                    file_stem = other_stems[file_name]
+                ann = directory / "attributions" / f"{file_stem}_{_safe(annotator)}.ann"
                 with atomic_text_file(ann) as out:
                     out.write(ann_text(entries, article.text))
                 written += 1
@@ -495,6 +526,20 @@ def export_brat(
             if progress is not None:
                 progress(written)
     return written
+
+
+def _entries_by_file(
+    session: Session, article_id: int, flt: ExportFilter
+) -> Iterator[tuple[str | None, str, list[dict[str, Any]]]]:
+    """(file, reviewer label, entries): file None for the article's own file."""
+    for label, entries in _entries_by_reviewer(session, article_id, flt):
+        by_file: dict[str | None, list[dict[str, Any]]] = {}
+        for entry in entries:
+            by_file.setdefault(entry_file(entry, None), []).append(entry)
+        if not by_file:
+            by_file[None] = []
+        for file_name, own in by_file.items():
+            yield file_name, label, own
 
 
 def _entries_by_reviewer(

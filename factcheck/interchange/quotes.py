@@ -6,7 +6,8 @@ prints, so the same scorer and tools read human and machine attributions alike:
                        "cue": span | [span] | null, "content": span | [span],
                        "chain": [{"name", "kind", "relation"}], "score", "claim_id"}]}
 
-One line per article. Spans are exact article offsets taken from `Assessment.spans`; an
+One line per article (and one more per other file name, when the same text was imported
+under two names, as PolNeAR has). Spans are exact article offsets taken from `Assessment.spans`; an
 assessment without recorded spans contributes its claim as the content. Without a reviewer
 filter, each article carries its first annotator's work (reviewer names sorted), as when
 scoring against the first annotator of a corpus.
@@ -24,7 +25,7 @@ from sqlmodel import Session, col
 
 from factcheck.assessments import chains_for
 from factcheck.export import ExportFilter, atomic_text_file
-from factcheck.interchange.brat import is_attribution
+from factcheck.interchange.brat import entry_file, is_attribution
 from factcheck.interchange.bundle import assessment_conditions
 from factcheck.models import Article, Assessment, Claim, Reviewer
 
@@ -48,7 +49,8 @@ def export_quotes(
     flt: ExportFilter | None = None,
     progress: ExportProgress | None = None,
 ) -> int:
-    """Write one JSON line per article to `path`; returns the number of lines."""
+    """Write one JSON line per article (per file, when the same text came under two file
+    names) to `path`; returns the number of lines."""
     flt = flt or ExportFilter()
     count = 0
     with Session(engine) as session, atomic_text_file(Path(path)) as out:
@@ -56,9 +58,9 @@ def export_quotes(
         if flt.article_ids:
             query = query.where(col(Article.id).in_(flt.article_ids))
         for article_id, source_file in session.execute(query).all():
-            record = article_quotes(session, article_id, source_file, flt)
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            count += 1
+            for record in article_quote_records(session, article_id, source_file, flt):
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                count += 1
             session.expunge_all()
             if progress is not None and count % 100 == 0:
                 progress(count)
@@ -70,7 +72,15 @@ def export_quotes(
 def article_quotes(
     session: Session, article_id: int, source_file: str | None, flt: ExportFilter
 ) -> dict[str, Any]:
-    """The quote record of one article."""
+    """The quote record of one article (its own file's)."""
+    return article_quote_records(session, article_id, source_file, flt)[0]
+
+
+def article_quote_records(
+    session: Session, article_id: int, source_file: str | None, flt: ExportFilter
+) -> list[dict[str, Any]]:
+    """The quote records of one article: its own file first, then one per other file name
+    the same text was annotated under (BRAT entries remember it)."""
     query = (
         select(Assessment, Reviewer.name, Claim.start, Claim.end, Claim.text)
         .join(Claim, col(Claim.id) == Assessment.claim_id)
@@ -79,42 +89,66 @@ def article_quotes(
         .order_by(col(Reviewer.name), col(Claim.start), col(Assessment.id))
     )
     rows = session.execute(query).all()
-    if not flt.reviewers and rows:
-        first = rows[0][1]
-        rows = [row for row in rows if row[1] == first]
     chains = chains_for(session, [row[0].id for row in rows])
-    attributions: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for assessment, _reviewer, start, end, text in rows:
-        chain = [hop.model_dump(mode="json") for hop in chains.get(assessment.id, [])]
-        entries = [e for e in assessment.spans or [] if is_attribution(e)]
+    # (file, reviewer, assessment, entry); file None is the article's own file.
+    items: list[tuple[str | None, str, Assessment, dict[str, Any]]] = []
+    for assessment, reviewer, start, end, text in rows:
         if not assessment.spans:
             if assessment.attribution_type in (None, "unattributed"):
                 continue
-            entries = [{"content": [{"start": start, "end": end, "text": text}]}]
-        for entry in entries:
-            item = {
-                "attribution_type": entry.get("attribution_type") or assessment.attribution_type,
-                "source": _span_value(entry.get("source")),
-                "cue": _span_value(entry.get("cue")),
-                "content": _span_value(entry.get("content")) or [],
-                "chain": chain,
-                "score": HUMAN_SCORE,
-                "claim_id": assessment.claim_id,
+            entry = {"content": [{"start": start, "end": end, "text": text}]}
+            items.append((None, reviewer, assessment, entry))
+            continue
+        for entry in assessment.spans:
+            if is_attribution(entry):
+                items.append((entry_file(entry, None), reviewer, assessment, entry))
+    files: list[str | None] = [None]
+    files += sorted({f for f, *_ in items if f is not None})
+    own_name = Path(source_file).name if source_file else f"article-{article_id}.txt"
+    records = []
+    for file_name in files:
+        mine = [item for item in items if item[0] == file_name]
+        if not flt.reviewers and mine:  # the first annotator's work, as scorers expect
+            first = min(item[1] for item in mine)
+            mine = [item for item in mine if item[1] == first]
+        if file_name is not None and not mine:
+            continue
+        attributions = _attributions(mine, chains)
+        reviewers = sorted({item[1] for item in mine})
+        records.append(
+            {
+                "file": own_name if file_name is None else Path(file_name).name,
+                "article_id": article_id,
+                "reviewer": reviewers[0] if len(reviewers) == 1 else (reviewers or None),
+                "attributions": attributions,
             }
-            key = json.dumps([item["source"], item["cue"], item["content"]], sort_keys=True)
-            if key in seen:  # the same attribution kept on two claims counts once
-                continue
-            seen.add(key)
-            attributions.append(item)
+        )
+    return records
+
+
+def _attributions(
+    items: list[tuple[str | None, str, Assessment, dict[str, Any]]], chains: dict[int, Any]
+) -> list[dict[str, Any]]:
+    attributions: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for _file, _reviewer, assessment, entry in items:
+        chain = [hop.model_dump(mode="json") for hop in chains.get(assessment.id, [])]
+        item = {
+            "attribution_type": entry.get("attribution_type") or assessment.attribution_type,
+            "source": _span_value(entry.get("source")),
+            "cue": _span_value(entry.get("cue")),
+            "content": _span_value(entry.get("content")) or [],
+            "chain": chain,
+            "score": HUMAN_SCORE,
+            "claim_id": assessment.claim_id,
+        }
+        key = json.dumps([item["source"], item["cue"], item["content"]], sort_keys=True)
+        if key in seen:  # the same attribution kept on two claims counts once
+            continue
+        seen.add(key)
+        attributions.append(item)
     attributions.sort(key=_position)
-    reviewers = sorted({row[1] for row in rows})
-    return {
-        "file": Path(source_file).name if source_file else f"article-{article_id}.txt",
-        "article_id": article_id,
-        "reviewer": reviewers[0] if len(reviewers) == 1 else (reviewers or None),
-        "attributions": attributions,
-    }
+    return attributions
 
 
 def _position(item: dict[str, Any]) -> tuple[int, int]:
