@@ -216,6 +216,11 @@ def main() -> int:
     ap.add_argument("--epochs-cue", type=int, default=8)
     ap.add_argument("--epochs-role", type=int, default=8)
     ap.add_argument("--out", type=Path, default=am.WEIGHTS_PATH)
+    ap.add_argument(
+        "--keep-role",
+        action="store_true",
+        help="retrain the cue tagger only; keep the role tagger of the current weights",
+    )
     args = ap.parse_args()
     t0 = time.time()
     train_docs = load_split(args.corpus, "train")
@@ -229,6 +234,10 @@ def main() -> int:
     print(f"  cue tokens train {token_prf(cue, cue_train, False)}")
     print(f"  cue tokens dev   {token_prf(cue, cue_dev, False)}")
 
+    if args.keep_role:
+        role = am.Model.load(am.WEIGHTS_PATH).role
+        _finish(am.Model(cue, role), args.out, train_docs, dev_docs, t0)
+        return 0
     role_train = [ex for d in train_docs for ex in role_examples(d)]
     role_dev = [ex for d in dev_docs for ex in role_examples(d)]
     print(f"role tagger: {len(role_train)} gold cues")
@@ -236,18 +245,25 @@ def main() -> int:
     print(f"  role tokens (gold cues) train {token_prf(role, role_train, True)}")
     print(f"  role tokens (gold cues) dev   {token_prf(role, role_dev, True)}")
 
-    model = am.Model(cue, role)
-    model.save(args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
-    model = am.Model.load(args.out)  # score what ships (float16 weights)
-    for name, docs in (("train", train_docs), ("dev", dev_docs)):
+    _finish(am.Model(cue, role), args.out, train_docs, dev_docs, t0)
+    return 0
+
+
+def _finish(
+    model: am.Model, out: Path, train_docs: list[dict], dev_docs: list[dict], t0: float
+) -> None:
+    """Save the weights and print the model-alone figures of what ships."""
+    args_out = out
+    model.save(args_out)
+    print(f"wrote {args_out} ({args_out.stat().st_size / 1e6:.2f} MB)")
+    model = am.Model.load(args_out)  # score what ships (float16 weights)
+    for name, docs in (("dev", dev_docs),):
         res = model_alone(model, docs)
         figures = "  ".join(
             f"{k} F1={v[2]:.3f} (P={v[0]:.3f} R={v[1]:.3f})" for k, v in res.items()
         )
         print(f"model alone, {name}: {figures}")
     print(f"done in {time.time() - t0:.0f}s")
-    return 0
 
 
 if __name__ == "__main__":

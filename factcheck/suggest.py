@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from factcheck.attribution_model import load_model
 from factcheck.scoring import sourcing_score
 from factcheck.source_names import SourceDirectory, starter_directory
 from schemas.spans import ChainHop, Span, SuggestedAttribution
@@ -292,6 +293,7 @@ class _Attr:
     outer: _Attr | None = None
     block: int = -1
     quoted: bool = False
+    learned: bool = False  # found by the learned tagger, not by the rules
 
     @property
     def extent(self) -> tuple[int, int]:
@@ -527,7 +529,9 @@ def _classify(text: str, attr: _Attr) -> AttributionType:
 # ---------------------------------------------------------------------------- detection
 
 
-def _detect(text: str) -> tuple[list[_Attr], list[tuple[int, int]], list[list[tuple[int, int]]]]:
+def _detect(
+    text: str, learned: bool = True
+) -> tuple[list[_Attr], list[tuple[int, int]], list[list[tuple[int, int]]]]:
     paragraphs = _paragraphs(text)
     attrs: list[_Attr] = []
     para_sents: list[list[tuple[int, int]]] = []
@@ -585,7 +589,68 @@ def _detect(text: str) -> tuple[list[_Attr], list[tuple[int, int]], list[list[tu
                 if attr.cue and text[attr.cue[1] - 1] == ":" and not attr.content:
                     pending_colon = attr
     attrs = [a for a in attrs if a.content]
+    if learned:
+        attrs = _with_learned(text, attrs, paragraphs, para_sents)
     return attrs, paragraphs, para_sents
+
+
+# The learned tagger adds the attributions the rules miss ("wants", "in the poll", nominal
+# cues); switched off by tests that pin the rule-based behaviour alone.
+_USE_MODEL = True
+_MODE = __import__("os").environ.get("FC_MODE", "merge")
+
+
+def _with_learned(
+    text: str,
+    attrs: list[_Attr],
+    paragraphs: list[tuple[int, int]],
+    para_sents: list[list[tuple[int, int]]],
+) -> list[_Attr]:
+    """The rules' attributions plus the learned tagger's whose cue the rules did not find."""
+    model = load_model()
+    if model is None:
+        return attrs
+    sentences: list[tuple[int, int]] = []
+    sent_para: list[int] = []
+    quotes: list[tuple[int, int]] = []
+    for p_index, ((p_start, p_end), sents) in enumerate(zip(paragraphs, para_sents, strict=True)):
+        quotes.extend(_quote_spans(text, p_start, p_end))
+        sentences.extend(sents)
+        sent_para.extend([p_index] * len(sents))
+    out = list(attrs)
+    for found in model.predict(text, sentences, quotes):
+        if not found.content:
+            continue
+        cs, ce = found.cue
+        clash = [x for x in attrs if x.cue and x.cue[0] < ce and cs < x.cue[1]]
+        if clash and _MODE == "rules":
+            continue
+        if clash and _MODE == "quoted" and any(x.quoted or x.headline for x in clash):
+            continue
+        k = next((k for k, (a, b) in enumerate(sentences) if a <= cs < b), 0)
+        content = [_strip_span(text, a, b, trailing=" ") for a, b in found.content]
+        content = [(a, b) for a, b in content if b > a]
+        if not content:
+            continue
+        attr = _Attr(
+            AttributionType.indirect, found.source, found.cue, content, sent_para[k], sentences[k]
+        )
+        attr.quoted = _is_quote(text, *content[0])
+        attr.learned = True
+        if clash and _MODE in ("src", "srccont", "merge"):
+            rule = clash[0]
+            if found.source is not None:
+                rule.source = found.source
+            if _MODE in ("srccont", "merge"):
+                rule.content = content
+            if _MODE == "merge":
+                rule.cue = found.cue
+            continue
+        for x in clash:
+            if x in out:
+                out.remove(x)
+        out.append(attr)
+    return out
 
 
 # "WALLACE: Let's start …" / "MR. TRUMP: …" in interview transcripts.
@@ -871,12 +936,16 @@ _NAME_SEQ = re.compile(
 )
 
 
+_DETERMINERS = frozenset(["the", "a", "an", "this", "these", "those", "its", "his", "her", "their"])
+
+
 def _clean_name(words: list[str]) -> list[str]:
     """Drop titles, nationalities and possessive place names: "Russian President Vladimir Putin"."""
     while words and (
         words[0].lower() in _NAME_TITLES
         or words[0].lower() in _LEADING_NOISE
         or words[0].lower() in _CLAUSE_STOP
+        or words[0].lower() in _DETERMINERS
         or words[0].endswith(("’s", "'s"))
         or (
             re.fullmatch(r"[A-Z]\w*(?:ian|ese|ish|ic|an|i)", words[0]) is not None
@@ -1161,6 +1230,8 @@ def _build_chains(
         for other in attrs:
             if other is attr or other.source is None or attr.source is None:
                 continue
+            if other.learned and not attr.learned:
+                continue  # the rules' own hops ("Reuters reported") already cover it
             inside = any(a <= attr.source[0] and attr.extent[1] <= b + 1 for a, b in other.content)
             if inside and (
                 attr.outer is None
@@ -1248,19 +1319,30 @@ def suggest_attributions(
     directory: SourceDirectory | None = None,
     *,
     include_unattributed: bool = False,
+    learned: bool = True,
 ) -> list[SuggestedAttribution]:
     """Every attribution found in `text`, in text order, with its chain and sourcing score.
 
     `publisher` is the outlet of the article (last hop of every chain); when None it is
     guessed from the page furniture at the end of the text. With `include_unattributed`,
     each sentence that carries no attribution is added as an `unattributed` suggestion.
+    With `learned` False only the rules run (no learned tagger).
     """
     directory = directory if directory is not None else starter_directory()
-    key = (hash(text), text[:64], publisher, id(directory), directory.version, include_unattributed)
+    learned = learned and _USE_MODEL
+    key = (
+        hash(text),
+        text[:64],
+        publisher,
+        id(directory),
+        directory.version,
+        include_unattributed,
+        learned,
+    )
     cached = _CACHE.get(key)
     if cached is not None:
         return [s.model_copy(deep=True) for s in cached]
-    attrs, paragraphs, para_sents = _detect(text)
+    attrs, paragraphs, para_sents = _detect(text, learned)
     _assign_speakers(text, attrs, directory)
     pub = _publisher_hop(text, publisher, directory)
     chains = _build_chains(text, attrs, paragraphs, para_sents, pub, directory)
@@ -1336,10 +1418,27 @@ def suggest_for_claim(
     directory = directory if directory is not None else starter_directory()
     claim_start = max(0, claim_start)
     claim_end = min(len(text), claim_end)
+    # The rules know the chain patterns (quotes, "according to", framing); the learned tagger
+    # only fills in claims the rules find nothing for.
+    for learned in (False, True):
+        best = _best_for_claim(
+            suggest_attributions(text, publisher, directory, learned=learned),
+            claim_start,
+            claim_end,
+        )
+        if best is not None:
+            return best
+    return _unattributed(text, claim_start, claim_end, _publisher_hop(text, publisher, directory))
+
+
+def _best_for_claim(
+    suggestions: list[SuggestedAttribution], claim_start: int, claim_end: int
+) -> SuggestedAttribution | None:
+    """The suggestion that covers the claim most (innermost on ties), if any covers enough."""
     claim_len = max(1, claim_end - claim_start)
     best: SuggestedAttribution | None = None
     best_key: tuple[float, int] = (0.0, 0)
-    for suggestion in suggest_attributions(text, publisher, directory):
+    for suggestion in suggestions:
         parts = [*_spans_of(suggestion), suggestion.source, suggestion.cue]
         overlap = sum(
             max(0, min(claim_end, s.end) - max(claim_start, s.start))
@@ -1366,6 +1465,4 @@ def suggest_for_claim(
         key = (round(extent_overlap / claim_len, 2), -(last - first))
         if best is None or key > best_key:
             best, best_key = suggestion, key
-    if best is not None:
-        return best
-    return _unattributed(text, claim_start, claim_end, _publisher_hop(text, publisher, directory))
+    return best
