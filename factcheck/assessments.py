@@ -160,7 +160,8 @@ def assessments_for_article(
     if access.team_mode():
         who = access.load(session, access.resolve(actor))
         if not access.sees_everything(session, who, article_id):
-            reviewer_ids = [i for i in (reviewer_ids or [who.id]) if i == who.id]  # type: ignore[misc]
+            wanted = [who.id] if reviewer_ids is None else reviewer_ids
+            reviewer_ids = [i for i in wanted if i == who.id]  # type: ignore[misc]
     query = (
         select(Assessment, Reviewer.name)
         .join(Claim, col(Claim.id) == Assessment.claim_id)

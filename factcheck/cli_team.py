@@ -18,7 +18,7 @@ from sqlmodel import Session
 from factcheck import access, review
 from factcheck import reviewers as reviewer_service
 from factcheck.agreement import FIELDS, LEVELS, agreement_report
-from factcheck.agreement_data import ratings_from_csv, ratings_from_db
+from factcheck.agreement_data import ratings_from_csv
 from factcheck.cli_common import State, emit_json, fail, json_option, pass_state
 from schemas.vocab import Role
 
@@ -364,6 +364,7 @@ def review_command(state: State, article_id: int, as_json: bool) -> None:
 )
 @json_option
 @pass_state
+@optional_acting_option
 def agreement_command(
     state: State,
     ratings_csv: Path | None,
@@ -379,6 +380,9 @@ def agreement_command(
     Final (adjudicated) ratings are left out. Grades F and 6 ("cannot be judged") count as
     missing, not as the worst grade.
 
+    In team mode, figures from the database need --reviewer; an annotator's cover released
+    articles only (blind rating).
+
     \b
     Example:
       factcheck agreement --article 3
@@ -388,7 +392,7 @@ def agreement_command(
     if ratings_csv is not None:
         ratings = ratings_from_csv(ratings_csv, article_ids=articles)
     else:
-        ratings = state.read(lambda session: ratings_from_db(session, article_ids=articles))
+        ratings = state.read(lambda session: review.visible_ratings(session, articles))
     report = agreement_report(ratings, level=level)
     if as_json:
         emit_json(report)

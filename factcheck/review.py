@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from factcheck import access
 from factcheck.access import ActorLike
-from factcheck.agreement import agreement_report
+from factcheck.agreement import Rating, agreement_report
 from factcheck.agreement_data import ratings_from_db
 from factcheck.articles import get_article
 from factcheck.assessments import AssessmentView, assessments_for_article, save_assessment
@@ -276,17 +276,33 @@ def article_agreement(
     return agreement_report(ratings_from_db(session, article_ids=[article_id]))
 
 
-def project_agreement(session: Session, *, actor: ActorLike | None = None) -> dict[str, Any]:
-    """Agreement over the whole project; an annotator's figures cover released articles only,
-    so small unreleased articles cannot be decoded from them."""
-    article_ids: list[int] | None = None
+def visible_ratings(
+    session: Session, article_ids: list[int] | None = None, *, actor: ActorLike | None = None
+) -> list[Rating]:
+    """The ratings agreement figures may use: all of them for adjudicators (and in local mode);
+    for an annotator only released articles', so figures over a small unreleased article
+    cannot be decoded into a colleague's grades."""
     if access.team_mode():
         row = access.load(session, access.resolve(actor))
         if not access.is_adjudicator(row):
-            article_ids = released_article_ids(session)
+            released = released_article_ids(session)
+            if article_ids:
+                hidden = sorted(set(article_ids) - set(released))
+                if hidden:
+                    raise PermissionDenied(
+                        f"{row.name} ({row.role}) cannot see agreement on article "
+                        f"{hidden[0]} before it is released for adjudication"
+                    )
+            else:
+                article_ids = released
             if not article_ids:
-                return agreement_report([])
-    return agreement_report(ratings_from_db(session, article_ids=article_ids))
+                return []
+    return ratings_from_db(session, article_ids=article_ids)
+
+
+def project_agreement(session: Session, *, actor: ActorLike | None = None) -> dict[str, Any]:
+    """Agreement over the whole project (for an annotator: over the released articles)."""
+    return agreement_report(visible_ratings(session, actor=actor))
 
 
 def released_article_ids(session: Session) -> list[int]:

@@ -159,7 +159,7 @@ def test_the_whole_cycle_from_the_command_line(run: TeamCli, desk: dict[str, int
         (second, "judge", "A1"),
     }
     assert {r["reviewer"] for r in rows if r["final"] == "false"} == {"ana", "bob"}
-    report = run.json("agreement", "--article", article)
+    report = run.json("agreement", "--article", article, who="ana")
     assert report["source_reliability"]["units"] == 2  # type: ignore[index]
     assert report["source_reliability"]["reviewers"] == 2  # type: ignore[index]
 
@@ -255,3 +255,20 @@ def test_local_mode_asks_for_no_password(run: TeamCli) -> None:
     assert final["final"] is True
     listed = run.json("reviewers", "list")
     assert {r["name"] for r in listed} == {"ana", "bob", "judge"}  # type: ignore[union-attr, index]
+
+
+def test_agreement_is_blind_for_annotators_until_release(
+    run: TeamCli, desk: dict[str, int]
+) -> None:
+    article, first = str(desk["article"]), str(desk["claim0"])
+    run.ok("rate", first, "--reliability", "B", "--credibility", "2", who="ana")
+    run.ok("rate", first, "--reliability", "C", "--credibility", "2", who="bob")
+    run.fails("agreement", "--article", article, who="ana", message="before it is released")
+    run.fails("agreement", message="sign in first")
+    hidden = run.json("agreement", who="ana")  # the project, without unreleased articles
+    assert hidden["source_reliability"]["units"] == 0  # type: ignore[index]
+    shown = run.json("agreement", "--article", article, who="judge")
+    assert shown["source_reliability"]["units"] == 1  # type: ignore[index]
+    run.ok("release", article, who="judge")
+    released = run.json("agreement", who="ana")
+    assert released["source_reliability"]["units"] == 1  # type: ignore[index]

@@ -152,13 +152,24 @@ def cell_text(view: Any) -> str:
     return text + (" (re-rate)" if a.needs_review else "")
 
 
+FIXED_COLUMNS = {"claim", "text", "final", "differs on", "field"}
+
+
+def column(name: str) -> str:
+    """A reviewer's column; a reviewer called "final" must not hide the final column."""
+    return f"{name} (reviewer)" if name in FIXED_COLUMNS else name
+
+
 rated_claims = [c for c in sheet.claims if c.id in sheet.cells or c.id in sheet.finals]
 table = pd.DataFrame(
     [
         {
             "claim": c.position if not c.dropped else "dropped",
             "text": c.text[:90],
-            **{name: cell_text(sheet.cells.get(c.id, {}).get(name)) for name in sheet.reviewers},  # type: ignore[arg-type]
+            **{
+                column(name): cell_text(sheet.cells.get(c.id, {}).get(name))  # type: ignore[arg-type]
+                for name in sheet.reviewers
+            },
             "final": cell_text(sheet.finals.get(c.id)),  # type: ignore[arg-type]
             "differs on": ", ".join(
                 FIELD_LABELS[f]
@@ -220,7 +231,7 @@ detail = pd.DataFrame(
     [
         {
             "field": label,
-            **{who: field_text(view, name) for who, view in views.items()},
+            **{column(who): field_text(view, name) for who, view in views.items()},
             "final": field_text(sheet.finals.get(claim_id), name),
         }
         for label, name in FIELD_ROWS
