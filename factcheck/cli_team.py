@@ -96,7 +96,7 @@ def _reviewer_dict(reviewer: Any) -> dict[str, Any]:
         "role": reviewer.role,
         "disabled": reviewer.disabled,
         "has_password": reviewer.password_hash is not None,
-        "locked_until": reviewer.locked_until,
+        "locked_until": reviewer_service.locked_until(reviewer),
     }
 
 

@@ -268,6 +268,12 @@ def _count_failure(session: Session, reviewer: Reviewer) -> int:
     return reviewer.failed_signins
 
 
+def locked_until(reviewer: Reviewer) -> datetime | None:
+    """When a lockout after failed sign-ins ends, or None when the account is not locked."""
+    until = _aware(reviewer.locked_until)
+    return until if until is not None and until > utcnow() else None
+
+
 def _locked_message(until: datetime) -> str:
     return (
         f"too many failed sign-ins: try again after {until.astimezone(UTC):%H:%M} UTC "

@@ -407,3 +407,37 @@ def test_team_mode_refuses_callers_that_say_nobody_is_acting(engine: Engine, des
         assessments.assessments_for_article(session, desk["article"])
     with pytest.raises(PermissionDenied, match="sign in first"):
         write(engine, lambda s: review.release_article(s, desk["article"]))
+
+
+def test_withdrawing_a_release_makes_rating_blind_again(engine: Engine, desk: dict) -> None:
+    article_id, judge = desk["article"], desk["judge"]
+    write(engine, lambda s: review.release_article(s, article_id, actor=judge))
+    with read_session(engine) as session:
+        listed = {a.id: a for a in review.review_articles(session)}
+        assert listed[article_id].released and listed[article_id].reviewers == 2
+    with pytest.raises(PermissionDenied, match="cannot withdraw"):
+        write(engine, lambda s: review.withdraw_release(s, article_id, actor=desk["ana"]))
+    write(engine, lambda s: review.withdraw_release(s, article_id, actor=judge))
+    with read_session(engine) as session:
+        assert not review.review_articles(session)[0].released
+        with pytest.raises(PermissionDenied):
+            review.review_sheet(session, article_id, actor=desk["bob"])
+
+
+def test_the_adjudicators_edits_keep_the_chain_kinds_when_the_chain_is_unchanged(
+    engine: Engine, desk: dict
+) -> None:
+    base = AssessmentInput(
+        chain=[
+            ChainHop(name="Vladimir Putin", kind="head_of_state"),
+            ChainHop(name="TASS", kind="state_media", relation="translated_by"),
+        ],
+        source_reliability="B",
+    )
+    with read_session(engine) as session:
+        same = review.edited_draft(session, base, "Vladimir Putin > TASS", notes="checked")
+        other = review.edited_draft(session, base, "Vladimir Putin > Reuters", notes="")
+    assert same.chain == base.chain and same.notes == "checked"
+    assert same.source_reliability == "B"
+    assert [h.name for h in other.chain] == ["Vladimir Putin", "Reuters"]
+    assert other.chain[1].kind.value == "wire_agency"  # from the starter registry
