@@ -7,6 +7,7 @@ Registered on the `factcheck` group by `factcheck.cli._register_command_modules`
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -44,7 +45,15 @@ def act_as(state: State, name: str | None, *, required: bool = True) -> access.A
     password = os.environ.get(PASSWORD_ENV)
     if password is None:
         password = click.prompt(f"Password for {name}", hide_input=True, err=True)
-    return reviewer_service.sign_in(state.engine, name, password)
+    # The attempt is recorded in the database (lockout counter); its log line would only repeat
+    # the one-line error on this terminal, unless the caller configured logging itself.
+    quiet = logging.NullHandler()
+    auth_log = logging.getLogger(reviewer_service.__name__)
+    auth_log.addHandler(quiet)
+    try:
+        return reviewer_service.sign_in(state.engine, name, password)
+    finally:
+        auth_log.removeHandler(quiet)
 
 
 def _acting(required: bool) -> Callable[[F], F]:

@@ -8,6 +8,7 @@ callbacks included."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -41,6 +42,20 @@ def _signed_in_actor() -> access.Actor | None:
 
 
 access.set_actor_provider(_signed_in_actor)
+
+
+def _log_sign_ins() -> None:
+    """Sign-ins and refusals go to the server's log with a timestamp (Streamlit configures only
+    its own loggers); passwords are never logged."""
+    auth_log = logging.getLogger("factcheck.reviewers")
+    if not auth_log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        auth_log.addHandler(handler)
+        auth_log.setLevel(logging.INFO)
+
+
+_log_sign_ins()
 
 
 def database_url() -> str:
