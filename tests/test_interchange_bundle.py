@@ -4,6 +4,8 @@ generated ones; bad bundles are refused with one line and nothing stored."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import tempfile
@@ -365,3 +367,53 @@ def test_generated_projects_round_trip_exactly(sqlite_template: Path, spec: list
         finally:
             source.dispose()
             target.dispose()
+
+
+def test_bundle_into_a_project_with_other_work_renumbers_and_keeps_content(
+    db_url: str, tmp_path: Path, sqlite_template: Path
+) -> None:
+    """Ids already taken are renumbered; the content (and the ratings CSV apart from ids)
+    is the same, and later work still gets fresh ids."""
+    source_url = empty_database("sqlite:///x", tmp_path, sqlite_template)
+    engine = make_engine(source_url)
+    build_project(engine)
+    engine.dispose()
+    bundle = tmp_path / "p.jsonl"
+    Cli(source_url).ok("export", "--format", "jsonl", "--out", str(bundle))
+
+    run = Cli(db_url)
+    other = tmp_path / "other.txt"
+    other.write_text("An unrelated article. It was here first.\n", encoding="utf-8")
+    run.ok("import", str(other))
+    loaded = run.json("import-bundle", str(bundle))
+    assert loaded["ids_remapped"] > 0 and loaded["records"]["assessment"] == 4
+
+    def rows(cli: Cli) -> list[list[tuple[str, str]]]:
+        exported = csv.DictReader(io.StringIO(cli.ok("export", "--format", "csv").stdout))
+        skip = {"article_id", "claim_id", "rated_at"}
+        return sorted(sorted((k, v) for k, v in row.items() if k not in skip) for row in exported)
+
+    assert rows(run) == rows(Cli(source_url))
+    later = tmp_path / "later.txt"
+    later.write_text("Another article. Imported after the bundle.\n", encoding="utf-8")
+    assert run.json("import", str(later))[0]["claims"] == 2
+
+
+def test_two_assessments_of_one_claim_by_one_reviewer_are_refused(
+    sqlite_url: str, tmp_path: Path, sqlite_template: Path
+) -> None:
+    engine = make_engine(sqlite_url)
+    build_project(engine)
+    engine.dispose()
+    good = tmp_path / "good.jsonl"
+    run = Cli(sqlite_url)
+    run.ok("export", "--format", "jsonl", "--out", str(good))
+    lines = good.read_text(encoding="utf-8").splitlines(keepends=True)
+    ana = next(line for line in lines if '"reviewer": "ana"' in line and '"assessment"' in line)
+    copy = json.loads(ana)
+    copy["id"] = 999
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("".join(lines) + json.dumps(copy) + "\n", encoding="utf-8")
+    target = Cli(empty_database(sqlite_url, tmp_path, sqlite_template))
+    target.fails("import-bundle", str(bad), message="second assessment of claim")
+    assert target.json("articles") == []

@@ -13,7 +13,7 @@ starter sources under ids of its own; chain hops name the source they link to.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine, and_, func, select, text, true
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete
 
 from factcheck.db import is_sqlite, write
@@ -52,6 +53,7 @@ from schemas.bundle import (
 
 BATCH = 500
 ARTICLE_BATCH = 50  # articles carry their HTML: smaller batches keep memory bounded
+TEXT_CACHE = 64  # article texts kept while their claims are checked on import
 
 ExportProgress = Callable[[int], None]
 ImportProgress = Callable[[int, int], None]
@@ -298,7 +300,11 @@ def import_bundle(
         raise InputError(f"{path}: no such file")
     with path.open(encoding="utf-8") as handle:
         total = sum(1 for _ in handle)
-    return write(engine, lambda session: _BundleLoader(session, path, total, progress).run())
+    try:
+        return write(engine, lambda session: _BundleLoader(session, path, total, progress).run())
+    except IntegrityError as error:  # a rule the checks above do not know of: still one line
+        reason = str(error.orig or error).splitlines()[0]
+        raise InputError(f"{path.name}: conflicts with the database ({reason})") from None
 
 
 class _BundleLoader:
@@ -319,6 +325,18 @@ class _BundleLoader:
         self.fresh_registry = self._project_is_empty()
         self.registry_cleared = False
         self.explicit_ids = False
+        # Ids above a table's highest id at the start are free without asking, until a
+        # record of that table had to be renumbered (then the database is asked each time).
+        self.free_above = {
+            model: session.execute(select(func.max(model.id))).scalar() or 0
+            for model in (Article, Claim, Assessment)
+        }
+        self.renumbered: set[type[Any]] = set()
+        self.texts: OrderedDict[int, str] = OrderedDict()  # recent articles' text, by bundle id
+        self.source_ids: dict[str, int | None] = {}
+        self.assessment_ids: set[int] = set()
+        self.pending_hops: list[ChainHopRow] = []
+        self.assessment_keys: set[tuple[int, str, bool]] = set()
 
     def _project_is_empty(self) -> bool:
         """No article and no chain hop: the registry is only the seeded starter list, which
@@ -339,18 +357,28 @@ class _BundleLoader:
                 elif line.strip():
                     self._record(line_no, line)
                 if line_no % BATCH == 0:
-                    self.session.flush()
+                    self._flush()
                     self.session.expunge_all()
                     if self.progress is not None:
                         self.progress(line_no, self.total)
         if self.total == 0:
             raise self.fail(1, "the file is empty; expected a factcheck bundle header")
-        self.session.flush()
+        self._flush()
         if self.explicit_ids and not is_sqlite(self.session.get_bind()):
             _advance_sequences(self.session)
         if self.progress is not None:
             self.progress(self.total, self.total)
         return self.summary
+
+    def _flush(self) -> None:
+        """Insert what is pending, parents first: the tables have no ORM relationships to
+        order the inserts by, so each kind is flushed before the kind that refers to it, and
+        chain hops after their assessments."""
+        self.session.flush()
+        if self.pending_hops:
+            self.session.add_all(self.pending_hops)
+            self.pending_hops = []
+            self.session.flush()
 
     def _header(self, line: str) -> None:
         try:
@@ -389,6 +417,8 @@ class _BundleLoader:
             raise self.fail(
                 line_no, f"{kind} record after {RECORD_ORDER[self.stage]} records: out of order"
             )
+        if stage > self.stage:
+            self._flush()
         self.stage = stage
         record = self._validate(line_no, RECORD_TYPES[kind], data)
         getattr(self, f"_{kind}")(line_no, record)
@@ -450,12 +480,29 @@ class _BundleLoader:
 
     def _free_id(self, model: type[Any], wanted: int) -> int | None:
         """The bundle's id if the database has it free, else None (the database picks one)."""
+        if model not in self.renumbered and wanted > self.free_above[model]:
+            self.explicit_ids = True
+            return wanted
         taken = self.session.execute(select(model.id).where(model.id == wanted)).first()
         if taken:
             self.summary.ids_remapped += 1
+            self.renumbered.add(model)
+            if not is_sqlite(self.session.get_bind()):
+                # Explicit ids do not move PostgreSQL's sequence: move it before it picks one.
+                self.session.flush()
+                _advance_sequences(self.session, model.__tablename__)
             return None
         self.explicit_ids = True
         return wanted
+
+    def _stored(self, row: Any) -> int:
+        """The row's id, flushing only when the database has to pick it."""
+        if row.id is None:
+            self.session.add(row)
+            self.session.flush()
+        else:
+            self.session.add(row)
+        return row.id  # type: ignore[no-any-return]
 
     def _article(self, line_no: int, rec: ArticleRecord) -> None:
         if rec.id in self.articles:
@@ -473,9 +520,10 @@ class _BundleLoader:
             id=self._free_id(Article, rec.id),
             **rec.model_dump(exclude={"type", "id"}),
         )
-        self.session.add(article)
-        self.session.flush()
-        self.articles[rec.id] = article.id  # type: ignore[assignment]
+        self.articles[rec.id] = self._stored(article)
+        self.texts[rec.id] = rec.text
+        if len(self.texts) > TEXT_CACHE:
+            self.texts.popitem(last=False)
 
     def _claim(self, line_no: int, rec: ClaimRecord) -> None:
         if rec.article_id not in self.articles:
@@ -489,12 +537,15 @@ class _BundleLoader:
             raise self.fail(
                 line_no, f"claim {rec.id}: end {rec.end} is not after start {rec.start}"
             )
-        article_text = self.session.execute(
-            select(func.substr(Article.text, rec.start + 1, rec.end - rec.start)).where(
-                Article.id == article_id
-            )
-        ).scalar_one()
-        if article_text != rec.text:
+        if rec.article_id in self.texts:
+            article_text = self.texts[rec.article_id][rec.start : rec.end]
+        else:
+            article_text = self.session.execute(
+                select(func.substr(Article.text, rec.start + 1, rec.end - rec.start)).where(
+                    Article.id == article_id
+                )
+            ).scalar_one()
+        if article_text != rec.text or len(rec.text) != rec.end - rec.start:
             raise self.fail(
                 line_no,
                 f"claim {rec.id}: offsets {rec.start}–{rec.end} do not cover its text in "
@@ -505,9 +556,7 @@ class _BundleLoader:
             article_id=article_id,
             **rec.model_dump(exclude={"type", "id", "article_id"}),
         )
-        self.session.add(claim)
-        self.session.flush()
-        self.claims[rec.id] = claim.id  # type: ignore[assignment]
+        self.claims[rec.id] = self._stored(claim)
 
     def _reviewer_id(self, line_no: int, name: str) -> int:
         if name not in self.reviewers:
@@ -522,31 +571,48 @@ class _BundleLoader:
             raise self.fail(
                 line_no, f"assessment {rec.id} refers to claim {rec.claim_id}, not in the bundle"
             )
+        if rec.id in self.assessment_ids:
+            raise self.fail(line_no, f"assessment {rec.id} appears twice")
+        key = (rec.claim_id, rec.reviewer, rec.is_final)
+        if key in self.assessment_keys:
+            raise self.fail(
+                line_no,
+                f"assessment {rec.id} is a second {'final ' if rec.is_final else ''}assessment "
+                f"of claim {rec.claim_id} by {rec.reviewer}",
+            )
+        self.assessment_ids.add(rec.id)
+        self.assessment_keys.add(key)
         assessment = Assessment(
             id=self._free_id(Assessment, rec.id),
             claim_id=self.claims[rec.claim_id],
             reviewer_id=self._reviewer_id(line_no, rec.reviewer),
             **rec.model_dump(exclude={"type", "id", "claim_id", "reviewer", "chain"}),
         )
-        self.session.add(assessment)
-        self.session.flush()
+        assessment_id = self._stored(assessment)
         for position, hop in enumerate(rec.chain):
-            source = find_source(self.session, hop.source) if hop.source else None
-            self.session.add(
+            self.pending_hops.append(
                 ChainHopRow(
-                    assessment_id=assessment.id,  # type: ignore[arg-type]
+                    assessment_id=assessment_id,
                     position=position,
                     name=hop.name,
                     kind=hop.kind.value,
                     relation=hop.relation.value if hop.relation else None,
-                    source_id=source.id if source else None,
+                    source_id=self._source_id(hop.source),
                 )
             )
 
+    def _source_id(self, name: str | None) -> int | None:
+        if not name:
+            return None
+        if name not in self.source_ids:
+            source = find_source(self.session, name)
+            self.source_ids[name] = source.id if source else None
+        return self.source_ids[name]
 
-def _advance_sequences(session: Session) -> None:
+
+def _advance_sequences(session: Session, *tables: str) -> None:
     """PostgreSQL does not move a serial's sequence past explicitly inserted ids."""
-    for table in ("article", "claim", "assessment"):
+    for table in tables or ("article", "claim", "assessment"):
         session.execute(
             text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
