@@ -129,9 +129,13 @@ def article_quote_records(
 def _attributions(
     items: list[tuple[str | None, str, Assessment, dict[str, Any]]], chains: dict[int, Any]
 ) -> list[dict[str, Any]]:
-    attributions: list[dict[str, Any]] = []
+    """The attributions of one file, in the order of the original annotation when it came
+    from BRAT (scorers that match greedily see them as the annotator wrote them), else in
+    text order. Distinct BRAT events stay distinct even when their spans are equal (a corpus
+    may annotate one statement twice); otherwise equal spans count once."""
+    ordered: list[tuple[tuple[float, int, int], dict[str, Any]]] = []
     seen: set[str] = set()
-    for _file, _reviewer, assessment, entry in items:
+    for file_name, _reviewer, assessment, entry in items:
         chain = [hop.model_dump(mode="json") for hop in chains.get(assessment.id, [])]
         item = {
             "attribution_type": entry.get("attribution_type") or assessment.attribution_type,
@@ -142,13 +146,18 @@ def _attributions(
             "score": HUMAN_SCORE,
             "claim_id": assessment.claim_id,
         }
-        key = json.dumps([item["source"], item["cue"], item["content"]], sort_keys=True)
-        if key in seen:  # the same attribution kept on two claims counts once
+        brat = entry.get("brat") or {}
+        identity: list[Any] = [item["source"], item["cue"], item["content"]]
+        if brat.get("event"):
+            identity = [file_name, brat["event"]]
+        key = json.dumps(identity, sort_keys=True)
+        if key in seen:
             continue
         seen.add(key)
-        attributions.append(item)
-    attributions.sort(key=_position)
-    return attributions
+        line = brat.get("line")
+        ordered.append(((line if isinstance(line, int) else float("inf"), *_position(item)), item))
+    ordered.sort(key=lambda pair: pair[0])
+    return [item for _, item in ordered]
 
 
 def _position(item: dict[str, Any]) -> tuple[int, int]:
