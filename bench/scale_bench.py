@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import platform
 import socket
@@ -35,6 +34,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # AppTest's bare-mode warnings
 sys.path.insert(0, str(ROOT / "bench"))
 
 from scale_data import Project, Size, build  # noqa: E402
@@ -745,7 +745,6 @@ def main() -> None:
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    logging.getLogger("streamlit").setLevel(logging.ERROR)  # "missing ScriptRunContext" noise
     if args.worker:
         kind, url, path = args.worker
         work = worker_export if kind == "export" else worker_export_floor
