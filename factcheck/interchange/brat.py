@@ -399,8 +399,26 @@ def _import_document(
             per_claim[_best_claim(claims, entry)].append(entry)
             summary.attributions += is_attribution(entry)
         person = get_or_create_reviewer(session, annotator)
+        existing = {
+            a.claim_id: a
+            for a in session.execute(
+                select(Assessment).where(
+                    col(Assessment.claim_id).in_(list(per_claim)),
+                    Assessment.reviewer_id == person.id,
+                    col(Assessment.is_final) == false(),
+                )
+            ).scalars()
+        }
         for claim_id, entries in per_claim.items():
-            _store(session, claim_id, person, entries, name, article.source_file)
+            _store(
+                session,
+                claim_id,
+                person,
+                entries,
+                name,
+                article.source_file,
+                existing.get(claim_id),
+            )
             summary.assessments += 1
     session.flush()
 
@@ -437,17 +455,11 @@ def _store(
     entries: list[dict[str, Any]],
     file_name: str,
     article_file: str | None,
+    assessment: Assessment | None,
 ) -> None:
     """This annotator's assessment of the claim carries these entries (replacing what an
     earlier import of the same file stored, keeping entries from other files with the same
-    text); grades given since are kept."""
-    assessment = session.execute(
-        select(Assessment).where(
-            Assessment.claim_id == claim_id,
-            Assessment.reviewer_id == reviewer.id,
-            col(Assessment.is_final) == false(),
-        )
-    ).scalar_one_or_none()
+    text); grades given since are kept. `assessment` is the one stored already, if any."""
     if assessment is not None and assessment.spans:
         kept = [e for e in assessment.spans if entry_file(e, article_file) != file_name]
         entries = [*kept, *entries]
