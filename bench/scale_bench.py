@@ -411,10 +411,15 @@ def worker_export(url: str, path: str) -> dict[str, Any]:
 
     engine = make_engine(url)
     before = _reset_peak()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     rows = export_csv(engine, Path(path))
     seconds = time.perf_counter() - started
-    return {"rows": rows, "seconds": seconds, "peak_mb": _status_mb("VmHWM") - before}
+    return {
+        "rows": rows,
+        "seconds": seconds,
+        "cpu": time.process_time() - cpu,
+        "peak_mb": _status_mb("VmHWM") - before,
+    }
 
 
 FLOOR_SQL = """
@@ -443,7 +448,7 @@ def worker_export_floor(url: str, path: str) -> dict[str, Any]:
     import csv
 
     before = _reset_peak()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     if url.startswith("sqlite"):
         connection: Any = sqlite3.connect(url.removeprefix("sqlite:///"))
         cursor = connection.execute(FLOOR_SQL.format(agg="group_concat"))
@@ -465,7 +470,12 @@ def worker_export_floor(url: str, path: str) -> dict[str, Any]:
             rows += 1
     connection.close()
     seconds = time.perf_counter() - started
-    return {"rows": rows, "seconds": seconds, "peak_mb": _status_mb("VmHWM") - before}
+    return {
+        "rows": rows,
+        "seconds": seconds,
+        "cpu": time.process_time() - cpu,
+        "peak_mb": _status_mb("VmHWM") - before,
+    }
 
 
 # ---------------------------------------------------------------- 4: agreement

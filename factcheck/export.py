@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection, Engine, and_, inspect, select, true
+from sqlalchemy import Connection, Engine, String, and_, inspect, select, true, type_coerce
 from sqlmodel import Session, col
 
 from factcheck.models import Article, Assessment, Claim, Reviewer
@@ -108,9 +109,11 @@ def release_rows(session: Session, rows: Iterable[Any]) -> None:
                 session.expunge(item)
 
 
-def _iso_utc(moment: datetime | None) -> str:
+def _iso_utc(moment: datetime | str | None) -> str:
     if moment is None:
         return ""
+    if isinstance(moment, str):  # SQLite's stored UTC text, "2025-09-05 09:20:00.000000"
+        return f"{moment[:10]}T{moment[11:19]}Z"
     if moment.tzinfo is None:  # stored naive, in UTC
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -170,7 +173,9 @@ def _rating_cells(session: Session, flt: ExportFilter | None = None) -> Iterator
             Assessment.primary_source_url,
             Assessment.corroborated,
             Assessment.notes,
-            Assessment.updated_at,
+            # As stored: SQLite's text is formatted by slicing (`_iso_utc`), not parsed into a
+            # datetime and formatted back, 3 µs a row; PostgreSQL's driver gives a datetime.
+            type_coerce(Assessment.updated_at, String),
             Assessment.is_final,
             Assessment.corroborated_by,
             Assessment.needs_review,
@@ -215,25 +220,17 @@ def _chain_texts(
         return {}
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     statement = (
-        "SELECT assessment_id, name, kind, relation FROM chain_hop "
+        "SELECT assessment_id, name, kind, COALESCE(relation, '') FROM chain_hop "
         f"WHERE assessment_id IN ({', '.join([mark] * len(assessment_ids))}) "
         "ORDER BY assessment_id, position"
     )
-    hops: dict[int, list[tuple[str, str, str]]] = {}
-    for assessment_id, name, kind, relation in connection.exec_driver_sql(
-        statement, tuple(assessment_ids)
-    ).fetchall():
-        hops.setdefault(assessment_id, []).append((name, kind, relation or ""))
+    rows = connection.exec_driver_sql(statement, tuple(assessment_ids)).fetchall()
     join = CHAIN_SEPARATOR.join
-    return {
-        assessment_id: (
-            join([hop[0] for hop in chain]),
-            join([hop[1] for hop in chain]),
-            len(chain),
-            join([hop[2] for hop in chain]),
-        )
-        for assessment_id, chain in hops.items()
-    }
+    chains: dict[int, tuple[str, str, int, str]] = {}
+    for assessment_id, hops in groupby(rows, itemgetter(0)):
+        _, names, kinds, relations = zip(*hops, strict=True)
+        chains[assessment_id] = (join(names), join(kinds), len(names), join(relations))
+    return chains
 
 
 def _row_cells(row: Any, chain: tuple[str, str, int, str]) -> list[Any]:
