@@ -38,10 +38,17 @@ def _timed(results: dict[str, Any], name: str, step: Callable[[], Any]) -> Any:
     return value
 
 
-def _same_tree(left: Path, right: Path) -> bool:
-    names = sorted(p.relative_to(left) for p in left.rglob("*") if p.is_file())
-    match, mismatch, errors = filecmp.cmpfiles(left, right, names, shallow=False)
-    return not mismatch and not errors and len(match) == len(names)
+def _compare_tree(gold: Path, exported: Path) -> dict[str, Any]:
+    """How many gold files came back byte-identical; the others by name (an empty .ann has
+    no span to carry, so it cannot come back)."""
+    names = sorted(str(p.relative_to(gold)) for p in gold.rglob("*") if p.is_file())
+    match, mismatch, missing = filecmp.cmpfiles(gold, exported, names, shallow=False)
+    return {
+        "files": len(names),
+        "identical": len(match),
+        "different": mismatch,
+        "missing": [f"{n} ({(gold / n).stat().st_size} bytes)" for n in missing],
+    }
 
 
 def main(split: Path) -> dict[str, Any]:
@@ -62,7 +69,7 @@ def main(split: Path) -> dict[str, Any]:
         export_bundle(target, work / "b.jsonl")
         results["bundle_identical"] = filecmp.cmp(work / "a.jsonl", work / "b.jsonl", False)
         gold = split / "attributions"
-        results["brat_identical"] = _same_tree(gold, work / "brat" / "attributions")
+        results["brat_round_trip"] = _compare_tree(gold, work / "brat" / "attributions")
         scorer = Path(__file__).resolve().parents[3] / "shared" / "tools" / "attrib_score.py"
         if not scorer.is_file():
             scorer = Path("/work/shared/tools/attrib_score.py")
