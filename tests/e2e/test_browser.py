@@ -119,6 +119,24 @@ def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
     )
 
 
+def _choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick an option of a select box as a reviewer does: scroll to it, open it, click."""
+    box = page.get_by_role("combobox", name=label)
+    for _ in range(3):
+        box.scroll_into_view_if_needed()
+        box.click()
+        choice = page.get_by_role("option", name=option)
+        try:
+            choice.wait_for(timeout=5_000)
+        except Exception:  # the list closed while the page scrolled: open it again
+            page.keyboard.press("Escape")
+            continue
+        choice.click()
+        _wait_idle(page)
+        return
+    raise AssertionError(f"could not choose {option!r} in {label!r}")
+
+
 def _import_pasted(page, text: str, title: str = "") -> None:  # type: ignore[no-untyped-def]
     page.get_by_text("Import articles").click()
     page.get_by_label("Article text").fill(text)
@@ -142,10 +160,8 @@ def test_rate_a_claim_and_find_it_saved_after_reload(server: str, page) -> None:
     page.get_by_text("Claim 1 of 16").wait_for()
     _wait_idle(page)
 
-    page.get_by_role("combobox", name="Source reliability").click()
-    page.get_by_role("option", name="B — usually reliable").click()
-    page.get_by_role("combobox", name="Information credibility").click()
-    page.get_by_role("option", name="2 — probably true").click()
+    _choose(page, "Source reliability", "B — usually reliable")
+    _choose(page, "Information credibility", "2 — probably true")
     _wait_idle(page)
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("Saved claim").wait_for()
