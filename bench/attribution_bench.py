@@ -32,6 +32,10 @@ from schemas.vocab import AttributionType  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 ROLES = ("source", "cue", "content")
+# Issue 4's targets on the dev split (F1), the speed floor and the demo floor.
+TARGETS = {"source": 0.75, "cue": 0.65, "content": 0.75, "attribution": 0.65}
+MIN_ARTICLES_PER_S = 20.0
+MIN_DEMO = 12
 # PolNeAR's publisher codes (metadata.tsv) -> names in data/starter_sources.csv.
 PUBLISHERS = {
     "breitbart": "Breitbart News",
@@ -230,7 +234,10 @@ def main() -> int:
     print("own scoring:")
     for k in (*ROLES, "attribution"):
         p, r, f = res[k]
-        print(f"  {k:12s} P={p:.3f} R={r:.3f} F1={f:.3f}")
+        mark = ("ok" if f >= TARGETS[k] else "BELOW") if args.split == "dev" else ""
+        print(f"  {k:12s} P={p:.3f} R={r:.3f} F1={f:.3f}  (target {TARGETS[k]:.2f}) {mark}")
+    ok = res["articles_per_s"] >= MIN_ARTICLES_PER_S
+    print(f"  speed {'ok' if ok else 'BELOW'} (target {MIN_ARTICLES_PER_S:.0f} articles/s)")
     if args.limit is None:
         shared = shared_scorer(args.corpus, args.split, out_path, args.scorer)
         if shared is not None:

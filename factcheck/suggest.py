@@ -11,6 +11,7 @@ in at least about half of their occurrences), plus a few cues from the demo doma
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -294,6 +295,7 @@ class _Attr:
     block: int = -1
     quoted: bool = False
     learned: bool = False  # found by the learned tagger, not by the rules
+    merged: bool = False  # found by both; the tagger's spans
 
     @property
     def extent(self) -> tuple[int, int]:
@@ -594,10 +596,9 @@ def _detect(
     return attrs, paragraphs, para_sents
 
 
-# The learned tagger adds the attributions the rules miss ("wants", "in the poll", nominal
-# cues); switched off by tests that pin the rule-based behaviour alone.
+# The learned tagger adds the attributions the rules miss ("wants", "is demanding", nominal
+# cues) and sharpens the spans of those they find; `learned=False` runs the rules alone.
 _USE_MODEL = True
-_MODE = __import__("os").environ.get("FC_MODE", "merge")
 
 
 def _with_learned(
@@ -606,7 +607,13 @@ def _with_learned(
     paragraphs: list[tuple[int, int]],
     para_sents: list[list[tuple[int, int]]],
 ) -> list[_Attr]:
-    """The rules' attributions plus the learned tagger's whose cue the rules did not find."""
+    """Merge the learned tagger's attributions into the rules'.
+
+    Where both find the same cue, the rules' attribution stays (its type, quote structure and
+    chain hops) but takes the tagger's source, cue and content spans, which follow PolNeAR's
+    conventions more closely (dev: source F1 +0.09); elsewhere the tagger's attribution is
+    added as is.
+    """
     model = load_model()
     if model is None:
         return attrs
@@ -619,38 +626,42 @@ def _with_learned(
         sent_para.extend([p_index] * len(sents))
     out = list(attrs)
     for found in model.predict(text, sentences, quotes):
-        if not found.content:
-            continue
-        cs, ce = found.cue
-        clash = [x for x in attrs if x.cue and x.cue[0] < ce and cs < x.cue[1]]
-        if clash and _MODE == "rules":
-            continue
-        if clash and _MODE == "quoted" and any(x.quoted or x.headline for x in clash):
-            continue
-        k = next((k for k, (a, b) in enumerate(sentences) if a <= cs < b), 0)
         content = [_strip_span(text, a, b, trailing=" ") for a, b in found.content]
         content = [(a, b) for a, b in content if b > a]
         if not content:
+            continue  # a cue without content is taken for a false cue
+        cs, ce = found.cue
+        rule = next((x for x in attrs if x.cue and x.cue[0] < ce and cs < x.cue[1]), None)
+        if rule is not None:
+            if found.source is not None:
+                rule.source = found.source
+            rule.cue = found.cue
+            rule.content = content
+            rule.merged = True
             continue
+        k = bisect_right(sentences, (cs, len(text) + 1)) - 1
+        k = max(0, k)
         attr = _Attr(
             AttributionType.indirect, found.source, found.cue, content, sent_para[k], sentences[k]
         )
         attr.quoted = _is_quote(text, *content[0])
         attr.learned = True
-        if clash and _MODE in ("src", "srccont", "merge"):
-            rule = clash[0]
-            if found.source is not None:
-                rule.source = found.source
-            if _MODE in ("srccont", "merge"):
-                rule.content = content
-            if _MODE == "merge":
-                rule.cue = found.cue
-            continue
-        for x in clash:
-            if x in out:
-                out.remove(x)
         out.append(attr)
-    return out
+    # The rules alone are right on quotes and "said"-like cues, but mostly wrong on the
+    # verbs the tagger leaves out ("claims", "plans", "believes": dev precision 0.2).
+    return [a for a in out if a.learned or a.merged or _confident(text, a)]
+
+
+_STRONG_CUES = frozenset(
+    ["said", "says", "say", "told", "tells", "according to", "―", "—", "wrote", "added", "asked"]
+)
+
+
+def _confident(text: str, attr: _Attr) -> bool:
+    """A rules-only attribution the tagger did not confirm stays only on a strong pattern."""
+    if attr.source is None or attr.quoted or attr.headline or attr.cue is None:
+        return True
+    return text[attr.cue[0] : attr.cue[1]].lower() in _STRONG_CUES
 
 
 # "WALLACE: Let's start …" / "MR. TRUMP: …" in interview transcripts.
