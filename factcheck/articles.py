@@ -10,6 +10,8 @@ from pathlib import Path
 from sqlalchemy import false, func, or_
 from sqlmodel import Session, col, delete, select
 
+from factcheck import access
+from factcheck.access import ActorLike
 from factcheck.errors import DuplicateError, InputError, NotFoundError
 from factcheck.models import Article, Assessment, ChainHopRow, Claim
 from factcheck.split import split_into_claims
@@ -224,8 +226,9 @@ def list_articles(
     ]
 
 
-def delete_article(session: Session, article_id: int) -> Article:
-    """Delete an article with its claims and their assessments (cascades)."""
+def delete_article(session: Session, article_id: int, *, actor: ActorLike | None = None) -> Article:
+    """Delete an article with its claims and their assessments (admins only in team mode)."""
+    access.require_admin(session, access.resolve(actor), doing="delete articles")
     article = get_article(session, article_id)
     claim_ids = select(Claim.id).where(Claim.article_id == article_id)
     assessment_ids = select(Assessment.id).where(col(Assessment.claim_id).in_(claim_ids))

@@ -856,6 +856,7 @@ def sources_list(state: State, search: str | None, as_json: bool) -> None:
 @click.option("--prior", help="Prior reliability grade A–F.")
 @json_option
 @pass_state
+@acting_option
 def sources_add(
     state: State, name: str, kind: str, aliases: tuple[str, ...], prior: str | None, as_json: bool
 ) -> None:
@@ -882,6 +883,7 @@ def sources_add(
 @click.option("--remove-alias", multiple=True, help="Remove an alias (repeatable).")
 @json_option
 @pass_state
+@acting_option
 def sources_edit(
     state: State,
     ref: str,
@@ -921,6 +923,7 @@ def sources_edit(
 @click.argument("remove")
 @json_option
 @pass_state
+@acting_option
 def sources_merge(state: State, keep: str, remove: str, as_json: bool) -> None:
     """Merge REMOVE into KEEP: its names become aliases and chains follow.
 
@@ -941,6 +944,7 @@ def sources_merge(state: State, keep: str, remove: str, as_json: bool) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @json_option
 @pass_state
+@acting_option
 def sources_remove(state: State, ref: str, yes: bool, as_json: bool) -> None:
     """Remove a source from the registry (chain hops keep their names).
 

@@ -71,7 +71,28 @@ def _claim_key(session: Session, key: str, owner_id: int | None, label: str) -> 
         )
 
 
+def _require_registry_admin(session: Session) -> None:
+    """Managing the registry is an admin's job in team mode (chains still add the sources
+    they mention: see `resolve_or_create`)."""
+    from factcheck import access
+
+    access.require_admin(session, access.resolve(None), doing="manage the sources registry")
+
+
 def add_source(
+    session: Session,
+    name: str,
+    kind: str | SourceKind = SourceKind.unknown,
+    aliases: list[str] | None = None,
+    prior_reliability: str | None = None,
+    notes: str | None = None,
+) -> Source:
+    """Add a person or outlet to the registry (admins only in team mode)."""
+    _require_registry_admin(session)
+    return _new_source(session, name, kind, aliases, prior_reliability, notes)
+
+
+def _new_source(
     session: Session,
     name: str,
     kind: str | SourceKind = SourceKind.unknown,
@@ -134,6 +155,8 @@ def update_source(
     remove_aliases: list[str] | None = None,
     notes: str | None = None,
 ) -> Source:
+    """Rename, re-kind, re-grade or re-alias a record (admins only in team mode)."""
+    _require_registry_admin(session)
     source = get_source(session, ref)
     if name is not None:
         name = _clean_name(name)
@@ -162,7 +185,9 @@ def update_source(
 
 def merge_sources(session: Session, keep_ref: str | int, remove_ref: str | int) -> Source:
     """Fold one record into another: its name and aliases become aliases of the kept record,
-    and every chain hop that pointed at it now points at the kept one."""
+    and every chain hop that pointed at it now points at the kept one (admins only in team
+    mode)."""
+    _require_registry_admin(session)
     keep = get_source(session, keep_ref)
     remove = get_source(session, remove_ref)
     if keep.id == remove.id:
@@ -173,6 +198,7 @@ def merge_sources(session: Session, keep_ref: str | int, remove_ref: str | int) 
     )
     for row in aliases_of(session, remove.id):  # type: ignore[arg-type]
         session.delete(row)
+    session.flush()  # the aliases go before their source (the database would cascade them)
     if keep.prior_reliability is None:
         keep.prior_reliability = remove.prior_reliability
     session.delete(remove)
@@ -183,13 +209,16 @@ def merge_sources(session: Session, keep_ref: str | int, remove_ref: str | int) 
 
 
 def delete_source(session: Session, ref: str | int) -> Source:
-    """Remove a record; chain hops keep their names and lose only the link."""
+    """Remove a record; chain hops keep their names and lose only the link (admins only in
+    team mode)."""
+    _require_registry_admin(session)
     source = get_source(session, ref)
     session.exec(
         update(ChainHopRow).where(col(ChainHopRow.source_id) == source.id).values(source_id=None)
     )
     for row in aliases_of(session, source.id):  # type: ignore[arg-type]
         session.delete(row)
+    session.flush()
     session.delete(source)
     session.flush()
     return source
@@ -292,7 +321,7 @@ def resolve_or_create(session: Session, name: str, kind: SourceKind) -> Source:
     """The registry record a chain hop refers to, created on first mention."""
     source = find_source(session, name)
     if source is None:
-        source = add_source(session, name, kind)
+        source = _new_source(session, name, kind)
     elif source.kind == SourceKind.unknown.value and kind != SourceKind.unknown:
         source.kind = kind.value
         session.add(source)

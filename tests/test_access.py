@@ -288,6 +288,36 @@ def test_only_admins_manage_reviewers_and_delete(engine: Engine, desk: dict) -> 
     write(engine, lambda s: access.delete_article(s, desk["article"], actor=root))
 
 
+def test_only_admins_manage_the_sources_registry(engine: Engine, desk: dict) -> None:
+    from factcheck import sources
+
+    for who in ("ana", "judge"):
+        with access.acting_as(desk[who]):
+            with pytest.raises(PermissionDenied, match="manage the sources registry"):
+                write(engine, lambda s: sources.add_source(s, "Desk Wire", "wire_agency"))
+            with pytest.raises(PermissionDenied, match="manage the sources registry"):
+                write(engine, lambda s: sources.update_source(s, "Reuters", kind="newspaper"))
+            with pytest.raises(PermissionDenied, match="manage the sources registry"):
+                write(engine, lambda s: sources.merge_sources(s, "Reuters", "AFP"))
+            with pytest.raises(PermissionDenied, match="manage the sources registry"):
+                write(engine, lambda s: sources.delete_source(s, "Reuters"))
+    with read_session(engine) as session:
+        assert sources.get_source(session, "Reuters").kind == "wire_agency"
+        assert sources.find_source(session, "Desk Wire") is None
+    # A chain that names a new outlet still records it, whoever rates.
+    rate_as(
+        engine,
+        desk["ana"],
+        desk["claims"][2],
+        chain=[ChainHop(name="Kyiv Desk Daily", kind="newspaper"), ChainHop(name="ZeroHedge")],
+    )
+    with read_session(engine) as session:
+        assert sources.find_source(session, "Kyiv Desk Daily") is not None
+    with access.acting_as(desk["root"]):
+        write(engine, lambda s: sources.add_source(s, "Desk Wire", "wire_agency"))
+        write(engine, lambda s: sources.merge_sources(s, "Desk Wire", "Kyiv Desk Daily"))
+
+
 def test_the_first_admin_bootstraps_without_signing_in(engine: Engine, team: None) -> None:
     with pytest.raises(PermissionDenied):
         write(engine, lambda s: reviewers.add_reviewer(s, "ana", "annotator", PASSWORD))
