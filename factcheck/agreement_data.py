@@ -63,14 +63,17 @@ def ratings_from_db(
         return query.where(and_(*conditions))
 
     connection = session.connection()
+    hop_query = select(ChainHopRow.assessment_id, ChainHopRow.name)
+    if article_ids or reviewers:
+        hop_query = scoped(
+            hop_query.join(Assessment, col(Assessment.id) == ChainHopRow.assessment_id),
+            reviewer_join=False,
+        )
+    # Unfiltered, every chain is read straight off its index with no join: the few chains of
+    # final assessments are simply never looked up.
     hop_rows = _driver_rows(
         connection,
-        scoped(
-            select(ChainHopRow.assessment_id, ChainHopRow.name).join(
-                Assessment, col(Assessment.id) == ChainHopRow.assessment_id
-            ),
-            reviewer_join=False,
-        ).order_by(col(ChainHopRow.assessment_id), col(ChainHopRow.position)),
+        hop_query.order_by(col(ChainHopRow.assessment_id), col(ChainHopRow.position)),
         "agreement_hops",
     )
     names = itemgetter(1)
