@@ -246,6 +246,12 @@ def main() -> int:
                 print(
                     f"  {k:12s} P={shared[k]['p']:.3f} R={shared[k]['r']:.3f} F1={shared[k]['f1']:.3f}"
                 )
+            agree = all(
+                abs(shared[k][name] - round(res[k][i], 3)) < 0.0011
+                for k in (*ROLES, "attribution")
+                for i, name in enumerate(("p", "r", "f1"))
+            )
+            print("  agrees with own scoring" if agree else "  DISAGREES with own scoring")
         else:
             print("shared scorer not available: own figures only")
     return 0

@@ -256,7 +256,7 @@ def main() -> int:
     )
     args = ap.parse_args()
     t0 = time.time()
-    train_docs = load_split(args.corpus, "train", all_annotators=True)
+    train_docs = load_split(args.corpus, "train")
     dev_docs = load_split(args.corpus, "dev")
     print(f"loaded {len(train_docs)} train, {len(dev_docs)} dev articles ({time.time() - t0:.0f}s)")
 
@@ -276,9 +276,15 @@ def main() -> int:
         return 0
     role_train = [ex for d in train_docs for ex in role_examples(d)]
     role_dev = [ex for d in dev_docs for ex in role_examples(d)]
-    # A copy of the cue tagger biased towards recall proposes the false cues to learn from.
-    proposer = am.Model(cue, cue, cue_bias=args.negative_bias)
-    negatives = [ex for d in train_docs for ex in negative_role_examples(d, proposer)]
+    # False cues to learn from, proposed by cue taggers biased towards recall, each trained
+    # on the other half of the train split (on its own half a tagger makes few mistakes).
+    negatives = []
+    halves = (train_docs[0::2], train_docs[1::2])
+    for held, other in ((halves[0], halves[1]), (halves[1], halves[0])):
+        part = [ex for d in other for ex in cue_examples(d)]
+        half_cue = train(am.CUE_TAGS, am.CUE_BITS, part, args.epochs_cue, seed=2, cue_mask=False)
+        proposer = am.Model(half_cue, half_cue, cue_bias=args.negative_bias)
+        negatives += [ex for d in held for ex in negative_role_examples(d, proposer)]
     print(f"role tagger: {len(role_train)} gold cues, {len(negatives)} false cues")
     role_train += negatives
     role = train(am.ROLE_TAGS, am.ROLE_BITS, role_train, args.epochs_role, seed=1, cue_mask=True)

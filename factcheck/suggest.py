@@ -1,11 +1,26 @@
 """Suggest attributions (source, cue, content) and chains of intermediaries for an article.
 
-A rule-based engine, pure and I/O-free: the reviewer's form is prefilled from it and the
-reviewer corrects it. Span conventions follow PolNeAR (Newell, Margolin & Ruths, "An
-Attribution Relations Corpus for Political News", LREC 2018): the content excludes the
-cue and the source, keeps a leading "that", and a direct quote keeps its quotation marks.
-The cue lexicon below was read off the PolNeAR train split (verb forms annotated as a cue
-in at least about half of their occurrences), plus a few cues from the demo domain.
+Pure and I/O-free: the reviewer's form is prefilled from it and the reviewer corrects it.
+Two engines work together:
+
+- rules (this module) know the patterns a chain is built from: quotations and their
+  continuations, "X said" / "said X" / "according to X" / "X told Y", "Reuters reported",
+  "according to state media translation", "(AFP) –" datelines, "… as follows:" framing,
+  pronoun and short-name speakers, vague and anonymous sources;
+- a learned tagger (`factcheck.attribution_model`, weights shipped in the package) trained
+  on the train split of PolNeAR finds the many cues beyond "said" ("wants", "is demanding",
+  nominal cues) and gives spans that follow the corpus's conventions.
+
+Where both find a cue, the rules' attribution keeps its type and chain and takes the
+tagger's spans; the tagger's other finds are added; the rules' weak finds the tagger does
+not confirm are dropped. `suggest_for_claim` asks the rules first, so a claim's chain comes
+from the patterns above whenever they apply.
+
+Span conventions follow PolNeAR (Edward Newell, Drew Margolin, Derek Ruths, "An Attribution
+Relations Corpus for Political News", LREC 2018): the content excludes the cue and the
+source, keeps a leading "that", and a direct quote keeps its quotation marks. The rules'
+cue lexicon was read off the PolNeAR train split (verb forms annotated as a cue in at least
+about half of their occurrences), plus a few cues from the demo domain.
 """
 
 from __future__ import annotations
