@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from sqlalchemy import false
+from sqlalchemy import Engine, false
 from sqlmodel import Session, col, select
 
 from factcheck.config import get_settings
@@ -102,6 +102,18 @@ def load(session: Session, actor: ActorLike | None) -> Reviewer:
     return row
 
 
+def blind_reviewer_id() -> int | None:
+    """Whose assessments alone the acting reviewer may read outside released articles: their
+    own id for an annotator in team mode, None when nothing is hidden (local mode, adjudicators,
+    admins). Exports and figures filter with it, so blind rating holds in every format."""
+    if not team_mode():
+        return None
+    actor = resolve(None)
+    if actor is None:
+        raise PermissionDenied("sign in first: team mode needs to know who is acting")
+    return None if actor.role in ADJUDICATING_ROLES else actor.id
+
+
 def is_adjudicator(reviewer: Reviewer | Actor) -> bool:
     return reviewer.role in ADJUDICATING_ROLES
 
@@ -118,6 +130,14 @@ def require_role(session: Session, actor: ActorLike | None, *roles: Role, doing:
 
 def require_admin(session: Session, actor: ActorLike | None, *, doing: str) -> None:
     require_role(session, actor, Role.admin, doing=doing)
+
+
+def require_admin_to_load(engine: Engine, *, doing: str) -> None:
+    """For bulk loads that write other reviewers' work (BRAT corpora, bundles), checked once
+    before anything is read from disk."""
+    if team_mode():
+        with Session(engine) as session:
+            require_admin(session, resolve(None), doing=doing)
 
 
 def require_signed_in(session: Session, actor: ActorLike | None) -> None:

@@ -19,7 +19,7 @@ from factcheck import claims as claim_service
 from factcheck import sources as source_service
 from factcheck.chains import build_chain, split_chain_text
 from factcheck.cli_common import State, emit_json, fail, json_option, pass_state
-from factcheck.cli_team import act_as, acting_option
+from factcheck.cli_team import act_as, acting_as_option, acting_option
 from factcheck.config import get_settings
 from factcheck.db import read_session, write
 from factcheck.errors import DuplicateError, FactcheckError, describe_validation_error
@@ -729,6 +729,7 @@ EXPORT_UNITS = {
 )
 @json_option
 @pass_state
+@acting_as_option
 def export_command(
     state: State,
     fmt: str,

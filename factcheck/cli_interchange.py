@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from factcheck.cli_common import State, emit_json, json_option, pass_state
+from factcheck.cli_team import acting_option
 from factcheck.interchange.brat import DEFAULT_REVIEWER, import_brat
 from factcheck.interchange.bundle import import_bundle
 from factcheck.interchange.progress import ProgressBar
@@ -21,7 +22,8 @@ from factcheck.interchange.ratings_csv import merge_ratings_csv
 @click.command("import-brat")
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @click.option(
-    "--reviewer",
+    "--annotator",
+    "reviewer",
     default=DEFAULT_REVIEWER,
     show_default=True,
     help="Annotator of .ann files named without an _<annotator> suffix.",
@@ -29,6 +31,7 @@ from factcheck.interchange.ratings_csv import merge_ratings_csv
 @click.option("--keep-going", is_flag=True, help="Skip files with bad offsets instead of stopping.")
 @json_option
 @pass_state
+@acting_option
 def import_brat_command(
     state: State, directory: Path, reviewer: str, keep_going: bool, as_json: bool
 ) -> None:
@@ -74,6 +77,7 @@ def import_brat_command(
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @json_option
 @pass_state
+@acting_option
 def import_bundle_command(state: State, path: Path, as_json: bool) -> None:
     """Load a project bundle written by `factcheck export --format jsonl`, in one
     transaction: a wrong format version or a bad record anywhere stores nothing. Into an
@@ -110,6 +114,7 @@ def _describe(change: dict[str, Any]) -> str:
 @click.option("--dry-run", is_flag=True, help="Only report what would change.")
 @json_option
 @pass_state
+@acting_option
 def merge_ratings_command(state: State, path: Path, dry_run: bool, as_json: bool) -> None:
     """Merge a ratings CSV (the `export --format csv` columns) from reviewers who worked
     offline. Rows match claims by claim_id, or by article_id + claim_start + claim_end.

@@ -32,7 +32,9 @@ REVIEWER_ENV = "FACTCHECK_REVIEWER"
 # ---------------------------------------------------------------- acting as a reviewer
 
 
-def act_as(state: State, name: str | None, *, required: bool = True) -> access.Actor | None:
+def act_as(
+    state: State, name: str | None, *, required: bool = True, flag: str = "--reviewer"
+) -> access.Actor | None:
     """Who a command acts as. Local mode asks nothing (and checks nothing). Team mode needs the
     name and that reviewer's password, from $FACTCHECK_PASSWORD or a hidden prompt; the
     sign-in is the same rate-limited, logged one as the web UI's."""
@@ -41,7 +43,7 @@ def act_as(state: State, name: str | None, *, required: bool = True) -> access.A
     if not name:
         if not required:
             return None
-        fail(f"team mode: say who you are with --reviewer NAME (or ${REVIEWER_ENV})")
+        fail(f"team mode: say who you are with {flag} NAME (or ${REVIEWER_ENV})")
     password = os.environ.get(PASSWORD_ENV)
     if password is None:
         password = click.prompt(f"Password for {name}", hide_input=True, err=True)
@@ -56,10 +58,10 @@ def act_as(state: State, name: str | None, *, required: bool = True) -> access.A
         auth_log.removeHandler(quiet)
 
 
-def _acting(required: bool) -> Callable[[F], F]:
+def _acting(required: bool, flag: str = "--reviewer") -> Callable[[F], F]:
     def decorate(function: F) -> F:
         @click.option(
-            "--reviewer",
+            flag,
             "acting_reviewer",
             envvar=REVIEWER_ENV,
             metavar="NAME",
@@ -70,7 +72,7 @@ def _acting(required: bool) -> Callable[[F], F]:
         def wrapper(*args: Any, acting_reviewer: str | None = None, **kwargs: Any) -> Any:
             state = click.get_current_context().find_object(State)
             assert state is not None
-            with access.acting_as(act_as(state, acting_reviewer, required=required)):
+            with access.acting_as(act_as(state, acting_reviewer, required=required, flag=flag)):
                 return function(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
@@ -84,6 +86,9 @@ role checks apply. Put it right above the function, below `@pass_state`."""
 
 # Adding the first admin of a team database needs nobody signed in (the service checks that).
 optional_acting_option = _acting(required=False)
+
+# For commands whose --reviewer already means something else (export's filter): --as NAME.
+acting_as_option = _acting(required=True, flag="--as")
 
 
 def _new_password(name: str) -> str:

@@ -17,9 +17,21 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection, Engine, String, and_, inspect, select, true, type_coerce
+from sqlalchemy import (
+    Connection,
+    Engine,
+    String,
+    and_,
+    false,
+    inspect,
+    or_,
+    select,
+    true,
+    type_coerce,
+)
 from sqlmodel import Session, col
 
+from factcheck import access
 from factcheck.models import Article, Assessment, Claim, Reviewer
 from schemas.vocab import CHAIN_SEPARATOR
 
@@ -123,7 +135,10 @@ def _bool(value: bool | None) -> str:
     return "true" if value else "false"
 
 
-def _conditions(flt: ExportFilter) -> list[Any]:
+def assessment_conditions(flt: ExportFilter) -> list[Any]:
+    """The filter as SQL conditions on Assessment / Claim / Reviewer, shared by every export
+    format and the Export page's figures. In team mode an annotator gets only their own
+    assessments plus those of articles released for adjudication (blind rating)."""
     conditions: list[Any] = []
     if flt.article_ids:
         conditions.append(col(Claim.article_id).in_(flt.article_ids))
@@ -135,6 +150,18 @@ def _conditions(flt: ExportFilter) -> list[Any]:
         conditions.append(Assessment.updated_at >= flt.rated_from)
     if flt.rated_to:
         conditions.append(Assessment.updated_at <= flt.rated_to)
+    blind_to_others = access.blind_reviewer_id()
+    if blind_to_others is not None:
+        released = select(Article.id).where(col(Article.released_at).is_not(None))
+        conditions.append(
+            or_(
+                and_(
+                    col(Assessment.reviewer_id) == blind_to_others,
+                    col(Assessment.is_final) == false(),
+                ),
+                col(Claim.article_id).in_(released),
+            )
+        )
     return conditions
 
 
@@ -192,7 +219,7 @@ def _rating_cells(session: Session, flt: ExportFilter | None = None) -> Iterator
             col(Assessment.is_final),
         )
     )
-    conditions = _conditions(flt)
+    conditions = assessment_conditions(flt)
     if conditions:
         query = query.where(and_(*conditions))
     # Plain columns, not ORM entities: no identity map to fill and empty again, which made

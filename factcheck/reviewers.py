@@ -57,11 +57,14 @@ def get_reviewer(session: Session, name: str) -> Reviewer:
 
 
 def get_or_create_reviewer(session: Session, name: str, role: Role = Role.annotator) -> Reviewer:
-    """Local mode: the first time a name is used it becomes a reviewer. Team mode never
-    creates accounts on the fly (an admin adds them), so a typo cannot make a new reviewer."""
+    """Local mode: the first time a name is used it becomes a reviewer. Team mode creates
+    accounts on the fly only for an admin importing others' work (BRAT, bundles, ratings CSV):
+    they have no password, so nobody signs in as them until an admin sets one; a typo by
+    anyone else cannot make a new reviewer."""
     reviewer = find_reviewer(session, name)
     if reviewer is None:
-        if access.team_mode():
+        actor = access.resolve(None)
+        if access.team_mode() and (actor is None or actor.role != Role.admin.value):
             raise NotFoundError(
                 f"reviewer {name!r} does not exist; in team mode an admin adds reviewers "
                 "(factcheck reviewers add NAME --role annotator)"

@@ -17,8 +17,7 @@ from sqlalchemy import and_, func, select
 from sqlmodel import Session, col
 
 # One definition of what a filter selects, shared with the CSV export (same rows, same counts).
-from factcheck.export import ExportFilter, iter_rating_rows, write_csv
-from factcheck.export import _conditions as export_conditions
+from factcheck.export import ExportFilter, assessment_conditions, iter_rating_rows, write_csv
 from factcheck.models import Assessment, ChainHopRow, Claim, Reviewer
 from schemas.vocab import CREDIBILITY_GRADES, RELIABILITY_GRADES, AttributionType
 
@@ -68,7 +67,7 @@ def _filtered(query: Any, flt: ExportFilter) -> Any:
     query = query.join(Claim, col(Claim.id) == Assessment.claim_id).join(
         Reviewer, col(Reviewer.id) == Assessment.reviewer_id
     )
-    conditions = export_conditions(flt)
+    conditions = assessment_conditions(flt)
     return query.where(and_(*conditions)) if conditions else query
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -471,3 +472,61 @@ def test_the_adjudicators_edits_keep_the_chain_kinds_when_the_chain_is_unchanged
     assert same.source_reliability == "B"
     assert [h.name for h in other.chain] == ["Vladimir Putin", "Reuters"]
     assert other.chain[1].kind.value == "wire_agency"  # from the starter registry
+
+
+# ---------------------------------------------------------------- exports and imports
+
+
+def _exported_reviewers(engine: Engine, who: access.Actor | None) -> list[str]:
+    import csv
+    import io
+
+    from factcheck.export import csv_bytes
+
+    with access.acting_as(who), read_session(engine) as session:
+        rows = csv.DictReader(io.StringIO(csv_bytes(session).decode("utf-8")))
+        return sorted(f"{row['reviewer']}:{row['claim_id']}" for row in rows)
+
+
+def test_exports_are_blind_for_annotators_until_release(engine: Engine, desk: dict) -> None:
+    first, second = desk["claims"][0], desk["claims"][1]
+    assert _exported_reviewers(engine, desk["ana"]) == [f"ana:{first}", f"ana:{second}"]
+    assert _exported_reviewers(engine, desk["bob"]) == [f"bob:{first}"]
+    everyone = sorted([f"ana:{first}", f"ana:{second}", f"bob:{first}"])
+    assert _exported_reviewers(engine, desk["judge"]) == everyone
+    with pytest.raises(PermissionDenied, match="sign in first"):
+        _exported_reviewers(engine, None)
+    write(engine, lambda s: review.release_article(s, desk["article"], actor=desk["judge"]))
+    assert _exported_reviewers(engine, desk["bob"]) == everyone
+
+
+def test_only_admins_load_other_reviewers_work(engine: Engine, desk: dict, tmp_path: Path) -> None:
+    from factcheck.interchange import export_bundle, import_brat, import_bundle
+
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    text = "Officials said the bridge was closed."
+    (folder / "bridge.txt").write_text(text, encoding="utf-8")
+    (folder / "bridge_zoe.ann").write_text(
+        "T1\tSource 0 9\tOfficials\nT2\tCue 10 14\tsaid\nT3\tContent 15 37\tthe bridge was closed"
+        "\nE1\tAttribution:T2 Content:T3 Cue:T2 Source:T1\n",
+        encoding="utf-8",
+    )
+    bundle = tmp_path / "project.jsonl"
+    with access.acting_as(desk["root"]):
+        export_bundle(engine, bundle, None, None)
+    for who in ("ana", "judge"):
+        with access.acting_as(desk[who]):
+            with pytest.raises(PermissionDenied, match="import annotators' BRAT files"):
+                import_brat(engine, folder)
+            with pytest.raises(PermissionDenied, match="load a project bundle"):
+                import_bundle(engine, bundle)
+    with read_session(engine) as session:
+        assert reviewers.find_reviewer(session, "zoe") is None
+    with access.acting_as(desk["root"]):
+        import_brat(engine, folder)
+    with read_session(engine) as session:
+        zoe = reviewers.find_reviewer(session, "zoe")
+        assert zoe is not None and zoe.password_hash is None
+    with pytest.raises(AuthError):
+        reviewers.sign_in(engine, "zoe", "")

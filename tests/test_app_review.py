@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from factcheck import articles, assessments, claims, reviewers
+from factcheck import access, articles, assessments, claims, reviewers
 from factcheck.config import get_settings
 from factcheck.db import make_engine, write
 from factcheck.export import ExportFilter, csv_bytes
@@ -224,7 +224,9 @@ def test_adjudicator_releases_compares_and_records_the_final(team: str) -> None:
 
     engine = make_engine(team)
     with Session(engine) as session:
-        data = csv_bytes(session, ExportFilter(article_ids=[article_id]))
+        judge = reviewers.find_reviewer(session, "judge")
+        with access.acting_as(judge):
+            data = csv_bytes(session, ExportFilter(article_ids=[article_id]))
     engine.dispose()
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
     final_rows = [r for r in rows if r["final"] == "true"]

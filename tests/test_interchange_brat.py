@@ -116,7 +116,7 @@ def test_side_by_side_brat_round_trip_keeps_discontinuous_spans_and_notes(
 ) -> None:
     source = _side_by_side(tmp_path / "in")
     run = Cli(db_url)
-    summary = run.json("import-brat", str(source), "--reviewer", "ana")
+    summary = run.json("import-brat", str(source), "--annotator", "ana")
     assert summary["attributions"] == 1 and summary["assessments"] == 1
     quotes = tmp_path / "q.jsonl"
     run.ok("export", "--format", "quotes", "--out", str(quotes))

@@ -151,7 +151,8 @@ def test_the_whole_cycle_from_the_command_line(run: TeamCli, desk: dict[str, int
     assert final["final"] is True and final["grade"] == "B2"  # credibility from the majority
     run.json("rate", second, "--final", who="judge")  # accept the majority as it is
 
-    stdout = run.ok("export", "--article", article).stdout
+    run.fails("export", "--article", article, message="say who you are")
+    stdout = run.ok("export", "--article", article, who="judge").stdout
     rows = list(csv.DictReader(io.StringIO(stdout)))
     finals = [r for r in rows if r["final"] == "true"]
     assert {(r["claim_id"], r["reviewer"], r["grade"]) for r in finals} == {

@@ -31,11 +31,11 @@ from typing import Any
 from sqlalchemy import Engine, and_, false, select
 from sqlmodel import Session, col
 
+from factcheck import access
 from factcheck.articles import find_by_hash, import_text
 from factcheck.db import write
 from factcheck.errors import InputError
-from factcheck.export import ExportFilter, atomic_text_file
-from factcheck.interchange.bundle import assessment_conditions
+from factcheck.export import ExportFilter, assessment_conditions, atomic_text_file
 from factcheck.models import Article, Assessment, Claim, Reviewer, utcnow
 from factcheck.reviewers import get_or_create_reviewer
 from factcheck.scoring import sourcing_score
@@ -334,6 +334,7 @@ def import_brat(
     no `_<annotator>` part. Every file is checked before anything is stored; with
     `keep_going` a bad file is skipped (listed in `failed`) instead of stopping the import.
     `progress(articles_done, articles)` is called after each article."""
+    access.require_admin_to_load(engine, doing="import annotators' BRAT files")
     directory = Path(directory)
     if not directory.is_dir():
         raise InputError(f"{directory}: no such folder")

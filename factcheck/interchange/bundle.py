@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Engine, and_, func, select, text, true
+from sqlalchemy import Engine, and_, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete
 
+from factcheck import access
 from factcheck.db import is_sqlite, write
 from factcheck.errors import InputError, describe_validation_error
-from factcheck.export import ExportFilter, atomic_text_file, release_rows
+from factcheck.export import ExportFilter, assessment_conditions, atomic_text_file, release_rows
 from factcheck.models import (
     Article,
     Assessment,
@@ -195,22 +196,6 @@ def _claim_records(session: Session, flt: ExportFilter) -> Iterator[dict[str, An
             }
 
 
-def assessment_conditions(flt: ExportFilter) -> list[Any]:
-    """The export filter as SQL conditions on Assessment / Claim / Reviewer."""
-    conditions: list[Any] = []
-    if flt.article_ids:
-        conditions.append(col(Claim.article_id).in_(flt.article_ids))
-    if flt.reviewers:
-        conditions.append(col(Reviewer.name).in_(flt.reviewers))
-    if flt.final_only:
-        conditions.append(col(Assessment.is_final) == true())
-    if flt.rated_from:
-        conditions.append(col(Assessment.updated_at) >= flt.rated_from)
-    if flt.rated_to:
-        conditions.append(col(Assessment.updated_at) <= flt.rated_to)
-    return conditions
-
-
 def _assessment_records(session: Session, flt: ExportFilter) -> Iterator[dict[str, Any]]:
     query = (
         select(Assessment, Reviewer.name)
@@ -295,6 +280,7 @@ def import_bundle(
 
     Raises InputError naming the line for a wrong format or version, a malformed or
     out-of-order record, or an article already in the database."""
+    access.require_admin_to_load(engine, doing="load a project bundle")
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")

@@ -47,8 +47,13 @@ from typing import Any
 from sqlalchemy import Engine, and_, select
 from sqlmodel import Session, col
 
-from factcheck.export import BATCH_ROWS, ExportFilter, atomic_text_file, release_rows
-from factcheck.interchange.bundle import assessment_conditions
+from factcheck.export import (
+    BATCH_ROWS,
+    ExportFilter,
+    assessment_conditions,
+    atomic_text_file,
+    release_rows,
+)
 from factcheck.models import Article, Assessment, ChainHopRow, Claim, Reviewer, Source
 from factcheck.sources import name_key
 from schemas.vocab import CHAIN_SEPARATOR, CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS

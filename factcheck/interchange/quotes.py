@@ -24,9 +24,8 @@ from sqlalchemy import Engine, and_, select
 from sqlmodel import Session, col
 
 from factcheck.assessments import chains_for
-from factcheck.export import ExportFilter, atomic_text_file
+from factcheck.export import ExportFilter, assessment_conditions, atomic_text_file
 from factcheck.interchange.brat import entry_file, is_attribution
-from factcheck.interchange.bundle import assessment_conditions
 from factcheck.models import Article, Assessment, Claim, Reviewer
 
 ExportProgress = Callable[[int], None]
