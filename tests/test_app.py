@@ -250,3 +250,20 @@ def test_delete_needs_confirmation(app: AppTest) -> None:
     assert any("Deleted article" in s.value for s in app.success) or not app.dataframe
     app.run()
     assert not app.dataframe
+
+
+def test_an_unreachable_database_is_one_message_without_its_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://ana:s3cret@127.0.0.1:1/desk")
+    from factcheck.config import get_settings
+
+    get_settings.cache_clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    get_settings.cache_clear()
+    assert not at.exception
+    messages = [e.value for e in at.error]
+    assert len(messages) == 1 and "cannot open PostgreSQL: ana@127.0.0.1:1/desk" in messages[0]
+    page_text = " ".join(messages + [c.value for c in at.caption] + [m.value for m in at.markdown])
+    assert "s3cret" not in page_text

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from factcheck import access
 from factcheck.config import describe_database, get_settings, normalize_database_url
 from factcheck.db import make_engine, read_session, write
-from factcheck.errors import FactcheckError, describe_validation_error
+from factcheck.errors import DatabaseUnavailable, FactcheckError, describe_validation_error
 from factcheck.models import Reviewer
 from factcheck.reviewers import find_reviewer, get_or_create_reviewer, list_reviewers, sign_in
 
@@ -68,8 +68,14 @@ def _engine_for(url: str) -> Engine:
 
 
 def engine() -> Engine:
-    """One engine per server process and database (never a cached Session)."""
-    return _engine_for(database_url())
+    """One engine per server process and database (never a cached Session). A database that
+    cannot be opened stops the page with one line (not a traceback); the next rerun retries."""
+    try:
+        return _engine_for(database_url())
+    except DatabaseUnavailable as error:
+        st.error(str(error), icon="⚠️")
+        st.caption("Check DATABASE_URL (or start the database server), then reload the page.")
+        st.stop()
 
 
 def read(work: Callable[[Session], T]) -> T:
