@@ -17,6 +17,7 @@ from factcheck import articles as article_service
 from factcheck import assessments as assessment_service
 from factcheck import claims as claim_service
 from factcheck import sources as source_service
+from factcheck.batch_import import import_many, import_one
 from factcheck.chains import build_chain, split_chain_text
 from factcheck.cli_common import State, emit_json, fail, json_option, pass_state
 from factcheck.cli_team import act_as, acting_as_option, acting_option
@@ -160,42 +161,29 @@ def import_command(
         fail("--title applies to one file; import several files without it")
     max_bytes = get_settings().factcheck_max_bytes
     single = len(files) == 1 and not any(p.is_dir() for p in paths)
-    imported: list[ImportedArticle] = []
-    duplicates: list[str] = []
-    failures: list[str] = []
+    items = [
+        (path.name, lambda p=path: article_service.read_article_file(p, max_bytes))
+        for path in files
+    ]
     progress = _progress_bar(len(files), quiet=single or as_json)
-    for path in files:
-        try:
-            decoded = article_service.read_article_file(path, max_bytes)
-            article, claims = state.write(
-                lambda s, d=decoded, p=path: _import_one(s, d, meta, p.name)
-            )
-            imported.append(ImportedArticle(article_id=article, title=claims[0], claims=claims[1]))
-        except DuplicateError as error:
-            if single:
-                fail(str(error))
-            duplicates.append(str(error))
-        except FactcheckError as error:
-            if single:
-                fail(str(error))
-            failures.append(str(error))
-        progress.advance()
-    progress.close()
+    try:
+        summary = import_many(state.engine, items, meta, lambda _done: progress.advance())
+    finally:
+        progress.close()
+    if single and (summary.duplicates or summary.failed):
+        fail((summary.duplicates or summary.failed)[0])
     if as_json:
-        emit_json([item.model_dump() for item in imported])
+        emit_json([item.model_dump() for item in summary.imported])
     else:
-        for item in imported:
+        for item in summary.imported:
             click.echo(f"imported article {item.article_id}: {item.title!r}, {item.claims} claims")
     if not single:
-        for message in duplicates:
+        for message in summary.duplicates:
             click.echo(f"skipped: {message}", err=True)
-        for message in failures:
+        for message in summary.failed:
             click.echo(f"failed: {message}", err=True)
-        click.echo(
-            f"{len(imported)} imported, {len(duplicates)} duplicates skipped, {len(failures)} failed",
-            err=True,
-        )
-        if failures:
+        click.echo(summary.line(), err=True)
+        if summary.failed:
             sys.exit(1)
 
 
@@ -211,14 +199,6 @@ def _import_web_page(state: State, url: str, meta: ArticleMeta, as_json: bool) -
     else:
         click.echo(f"imported article {item.article_id}: {item.title!r}, {item.claims} claims")
         click.echo(f"fetched {url} at {article.fetched_at:%Y-%m-%dT%H:%M:%SZ}; HTML kept")
-
-
-def _import_one(
-    session: Session, decoded: Any, meta: ArticleMeta, name: str
-) -> tuple[int, tuple[str, int]]:
-    article = article_service.import_decoded(session, decoded, meta, name)
-    count = len(claim_service.list_claims(session, article.id))  # type: ignore[arg-type]
-    return article.id, (article.title, count)  # type: ignore[return-value]
 
 
 class _Progress:
@@ -984,9 +964,8 @@ def demo_command(state: State, as_json: bool) -> None:
         url="https://www.zerohedge.com/geopolitical/nato-troops-ukraine-legitimate-targets-even-if-there-peace-deal-putin",
     )
     try:
-        article_id, (_title, claims) = state.write(
-            lambda s: _import_one(s, decoded, meta, DEMO_ARTICLE.name)
-        )
+        item = state.write(lambda s: import_one(s, decoded, meta, DEMO_ARTICLE.name))
+        article_id, claims = item.article_id, item.claims
     except DuplicateError as error:
         article_id, claims = error.existing_id, -1
         if not as_json:

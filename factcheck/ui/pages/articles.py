@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from factcheck import articles as article_service
-from factcheck.db import write
-from factcheck.errors import DuplicateError, FactcheckError, describe_validation_error
+from factcheck.batch_import import import_many, progress_text
+from factcheck.config import get_settings
+from factcheck.errors import describe_validation_error
 from factcheck.reviewers import find_reviewer
 from factcheck.textio import SUPPORTED_SUFFIXES, decode_article
 from factcheck.ui.common import current_reviewer, engine, read, run_write
@@ -54,23 +57,22 @@ with st.expander("Import articles", expanded=False):
         upload_outlet = st.text_input("Outlet for these files (optional)", key="upload_outlet")
         if st.button("Import files", key="import_files", disabled=not files):
             progress = st.progress(0.0, text="Importing…")
-            imported, skipped, failed = [], [], []
-            meta = ArticleMeta(outlet=upload_outlet or None)
-            for index, upload in enumerate(files or [], start=1):
-                try:
-                    decoded = decode_article(upload.getvalue(), upload.name)
-                    article = write(
-                        engine(),
-                        lambda s, d=decoded, n=upload.name: article_service.import_decoded(
-                            s, d, meta, n
-                        ),
-                    )
-                    imported.append(f"{upload.name} → article {article.id}")
-                except DuplicateError as error:
-                    skipped.append(str(error))
-                except FactcheckError as error:
-                    failed.append(str(error))
-                progress.progress(index / len(files), text=f"Imported {index} of {len(files)}")
+            max_bytes = get_settings().factcheck_max_bytes
+            started = time.monotonic()
+            uploads = list(files or [])
+            summary = import_many(
+                engine(),
+                [
+                    (u.name, lambda u=u: decode_article(u.getvalue(), u.name, max_bytes))
+                    for u in uploads
+                ],
+                ArticleMeta(outlet=upload_outlet or None),
+                lambda done: progress.progress(
+                    done / len(uploads), text=progress_text(done, len(uploads), started)
+                ),
+            )
+            imported = [f"{i.title!r} → article {i.article_id}" for i in summary.imported]
+            skipped, failed = summary.duplicates, summary.failed
             if imported:
                 st.success(f"Imported {len(imported)}: " + "; ".join(imported))
             for message in skipped:
