@@ -94,3 +94,27 @@ def engine(db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def demo_text() -> str:
     return DEMO_TEXT.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at its cheapest: the tests check the logic, not the hash's cost."""
+    from argon2 import PasswordHasher
+
+    from factcheck import reviewers
+
+    monkeypatch.setattr(
+        reviewers, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
+
+
+@pytest.fixture
+def team(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Team mode for one test: passwords, roles and blind rating enforced."""
+    from factcheck.config import get_settings
+
+    monkeypatch.setenv("FACTCHECK_TEAM_MODE", "1")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.delenv("FACTCHECK_TEAM_MODE")
+    get_settings.cache_clear()

@@ -5,17 +5,14 @@ Local mode stays permissive. Runs on SQLite and, with FACTCHECK_TEST_PG_URL, Pos
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from factcheck import access, articles, assessments, claims, review, reviewers
-from factcheck.config import get_settings
 from factcheck.db import read_session, write
 from factcheck.errors import AuthError, InputError, NotFoundError, PermissionDenied
 from factcheck.models import Assessment, Claim, Reviewer, utcnow
@@ -23,23 +20,6 @@ from schemas.records import ArticleMeta, AssessmentInput
 from schemas.spans import ChainHop
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 at its cheapest: the tests check the logic, not the hash's cost."""
-    monkeypatch.setattr(
-        reviewers, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    )
-
-
-@pytest.fixture
-def team(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("FACTCHECK_TEAM_MODE", "1")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.delenv("FACTCHECK_TEAM_MODE")
-    get_settings.cache_clear()
 
 
 def add(engine: Engine, name: str, role: str, password: str = PASSWORD) -> access.Actor:

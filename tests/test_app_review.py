@@ -9,7 +9,6 @@ import io
 from collections.abc import Iterator
 
 import pytest
-from argon2 import PasswordHasher
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
@@ -25,13 +24,6 @@ from tests.conftest import DEMO_TEXT, ROOT
 APP = str(ROOT / "app.py")
 REVIEW = "factcheck/ui/pages/review.py"
 PASSWORD = "a long enough password"
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        reviewers, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    )
 
 
 @pytest.fixture

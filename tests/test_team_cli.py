@@ -7,36 +7,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 
 import click
 import pytest
-from argon2 import PasswordHasher
 from click.testing import CliRunner
 
-from factcheck import reviewers
 from factcheck.cli import cli
-from factcheck.config import get_settings
 from tests.conftest import DEMO_TEXT
 
 PASSWORDS = {"root": "root password 1", "ana": "ana password 1", "bob": "bob password 1"}
 PASSWORDS["judge"] = "judge password 1"
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        reviewers, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    )
-
-
-@pytest.fixture
-def team(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("FACTCHECK_TEAM_MODE", "1")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.delenv("FACTCHECK_TEAM_MODE")
-    get_settings.cache_clear()
 
 
 class TeamCli:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import multiprocessing
 import random
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -17,7 +16,6 @@ from sqlmodel import Session, select
 from factcheck import access, articles, assessments, claims
 from factcheck.agreement import agreement_report
 from factcheck.agreement_data import ratings_from_db
-from factcheck.config import get_settings
 from factcheck.db import make_engine, read_session, write
 from factcheck.models import Assessment, Reviewer
 from schemas.records import ArticleMeta, AssessmentInput
@@ -114,15 +112,6 @@ def check_everything_present(
     assert report["source_reliability"]["reviewers"] == len(names)
     assert report["chains"]["units"] == len(claim_ids)
     assert len(report["pairwise"]) == 3 * len(names) * (len(names) - 1) // 2
-
-
-@pytest.fixture
-def team(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("FACTCHECK_TEAM_MODE", "1")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.delenv("FACTCHECK_TEAM_MODE")
-    get_settings.cache_clear()
 
 
 def test_six_threads_rate_one_article_on_postgres(
