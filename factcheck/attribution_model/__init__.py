@@ -24,7 +24,7 @@ import re
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +60,7 @@ class Tok:
     inq: bool
 
 
+@lru_cache(maxsize=65536)
 def _shape(word: str) -> str:
     if word[0].isupper():
         return "X" if word.isupper() and len(word) > 1 else "Xx"
@@ -70,6 +71,7 @@ def _shape(word: str) -> str:
     return word if len(word) == 1 else "p"
 
 
+@lru_cache(maxsize=65536)
 def _lemma(low: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if low.endswith(suffix) and len(low) - len(suffix) >= 3:
@@ -105,19 +107,19 @@ class _Hashes:
         self.seed = zlib.crc32(str(bits).encode())
         self.cache: dict[str, int] = {}
 
-    def __call__(self, feats: list[str]) -> list[int]:
+    def __call__(self, feats: list[str]) -> np.ndarray:
+        """Row of each feature (int64 array); only unseen features reach Python code."""
         cache = self.cache
-        get = cache.get
-        idx = [get(f) for f in feats]
-        if None in idx:
+        idx = np.fromiter(map(cache.get, feats, repeat(-1)), dtype=np.int64, count=len(feats))
+        missing = np.flatnonzero(idx < 0)
+        if missing.size:
             if len(cache) > 1_000_000:
                 cache.clear()
             crc, seed, mask = zlib.crc32, self.seed, self.mask
-            for i, v in enumerate(idx):
-                if v is None:
-                    f = feats[i]
-                    idx[i] = cache[f] = crc(f.encode(), seed) & mask
-        return idx  # type: ignore[return-value]
+            for i in missing.tolist():
+                f = feats[i]
+                idx[i] = cache[f] = crc(f.encode(), seed) & mask
+        return idx
 
 
 _TABLES: dict[int, _Hashes] = {}
@@ -131,7 +133,7 @@ def _table(bits: int) -> _Hashes:
 
 
 def _hash(feats: list[str], bits: int) -> list[int]:
-    return _table(bits)(feats)
+    return _table(bits)(feats).tolist()
 
 
 # ---------------------------------------------------------------------------- features
@@ -330,7 +332,7 @@ class Tagger:
         """Emission scores of each token, hashing the whole sequence's features in one pass."""
         if not feats:
             return np.zeros((0, len(self.tags)), dtype=self.W.dtype)
-        flat = np.array(_table(self.bits)(list(chain.from_iterable(feats))), dtype=np.int64)
+        flat = _table(self.bits)(list(chain.from_iterable(feats)))
         lens = np.fromiter(map(len, feats), dtype=np.int64, count=len(feats))
         starts = np.concatenate(([0], np.cumsum(lens)[:-1]))
         return np.add.reduceat(self.W[flat], starts, axis=0)
@@ -363,17 +365,18 @@ class Tagger:
             back[:, t] = cand.argmax(axis=1)
             new = cand.max(axis=1) + E[:, t]
             score = np.where((t < lengths)[:, None], new, score)
-        ends = score.argmax(axis=1).tolist()
-        back_l = back.tolist()
-        out = []
-        for s, n in enumerate(lengths.tolist()):
-            best = [ends[s]]
-            rows = back_l[s]
-            for t in range(n - 1, 0, -1):
-                best.append(rows[t][best[-1]])
-            best.reverse()
-            out.append(best)
-        return out
+        # Backtrack all sequences together; each one starts at its own last position.
+        ends = score.argmax(axis=1)
+        last = lengths - 1
+        rows = np.arange(len(Es))
+        path = np.zeros((len(Es), n_max), dtype=np.int64)
+        state = np.zeros(len(Es), dtype=np.int64)
+        for t in range(n_max - 1, -1, -1):
+            state = np.where(last == t, ends, state)
+            path[:, t] = state
+            if t:
+                state = np.where(t <= last, back[rows, t, state], state)
+        return [path[s, :n].tolist() for s, n in enumerate(lengths.tolist())]
 
     def decode(self, E: np.ndarray) -> list[int]:
         T = self.T + self.mask
