@@ -95,31 +95,21 @@ def tokens(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> li
 
 
 class _Hashes:
-    """Feature string -> bucket for one table size: CRC32 of bits + feature, cached.
+    """Feature string -> row for one table size: CRC32 of bits + feature.
 
     The CRC of the prefix is computed once and continued over each feature (the same value
-    as CRC32 of the concatenation), so a cache miss costs one C call.
+    as the CRC of the concatenation), in C-level `map`s: faster than a dict cache, whose
+    lookups miss the CPU caches once it holds a few hundred thousand features.
     """
 
     def __init__(self, bits: int) -> None:
         self.bits = bits
         self.mask = (1 << bits) - 1
         self.seed = zlib.crc32(str(bits).encode())
-        self.cache: dict[str, int] = {}
 
     def __call__(self, feats: list[str]) -> np.ndarray:
-        """Row of each feature (int64 array); only unseen features reach Python code."""
-        cache = self.cache
-        idx = np.fromiter(map(cache.get, feats, repeat(-1)), dtype=np.int64, count=len(feats))
-        missing = np.flatnonzero(idx < 0)
-        if missing.size:
-            if len(cache) > 1_000_000:
-                cache.clear()
-            crc, seed, mask = zlib.crc32, self.seed, self.mask
-            for i in missing.tolist():
-                f = feats[i]
-                idx[i] = cache[f] = crc(f.encode(), seed) & mask
-        return idx
+        crcs = map(zlib.crc32, map(str.encode, feats), repeat(self.seed))
+        return np.fromiter(crcs, dtype=np.int64, count=len(feats)) & self.mask
 
 
 _TABLES: dict[int, _Hashes] = {}
