@@ -41,9 +41,9 @@ CREDIBILITY_CODES: dict[int, int] = {1: 0, 2: 1, 3: 2, 4: 3, 5: 4}
 CREDIBILITY_UNJUDGED = 6
 GRADE_DOMAIN = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
 
-# Cells per reviewer × unit indicator matrix built for kappa (float32, so 32 MB): bounds memory
-# however many claims, and keeps float32 sums exact (a block has fewer than 2**24 units).
-KAPPA_CELLS = 1 << 23
+# Ratings per slice when pairing a claim's ratings for kappa: bounds the memory of the pairs
+# (a slice of claims rated by 20 reviewers each makes 9.5 pairs per rating).
+PAIR_SLICE = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,13 +297,15 @@ def _pairwise(
 ) -> list[dict[str, Any]]:
     """Kappa for every reviewer pair sharing at least one rated claim, every field at once.
 
-    With indicator matrices O_v (reviewer × unit: rated value v) and W (rated at all), the
-    pair counts are matrix products: common units N = W Wᵀ, agreements A = Σ_v O_v O_vᵀ, and
-    C_v = O_v Wᵀ is how often a gave v on units b also rated, so chance agreement is
-    Σ_v C_v ∘ C_vᵀ / N². Same figure as `cohen_kappa` on each pair, without a Python loop over
-    pairs or units.
+    Counts come from the pairs of ratings of the same claim (a claim has a handful of
+    ratings, so there are few pairs): per reviewer pair, common units N, agreements A, and
+    C_v[a, b], how often a gave v on units b also rated; chance agreement is
+    Σ_v C_v ∘ C_vᵀ / N². Same figure as `cohen_kappa` on each pair, with bincounts instead of
+    a Python loop over pairs or units (and instead of reviewer × unit matrix products, which
+    cost more at 500,000 ratings). Claims are taken in slices to bound the memory of pairs.
     """
     n_reviewers = len(names)
+    cells = n_reviewers * n_reviewers
     results: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for field in FIELDS:
         codes = coded[field].codes
@@ -311,44 +313,41 @@ def _pairwise(
         valid = codes != MISSING
         if width == 0 or not valid.any():
             continue
-        common = np.zeros((n_reviewers, n_reviewers))
-        agree = np.zeros((n_reviewers, n_reviewers))
-        given = np.zeros((width, n_reviewers, n_reviewers))
-        units, raters, values = unit_idx[valid], reviewer_idx[valid], codes[valid]
-        # Only claims with two ratings or more can contribute to any pair.
-        shared = np.bincount(units, minlength=n_units) >= 2
-        keep = shared[units]
-        units, raters, values = units[keep], raters[keep], values[keep]
-        if units.size == 0:
-            continue
-        n_dense = int(shared.sum())
-        dense_units = (np.cumsum(shared) - 1)[units]
-        block = max(1024, KAPPA_CELLS // max(n_reviewers, 1))
-        if n_dense > block:  # several blocks: sort once so each block is a slice
-            order = np.argsort(dense_units, kind="stable")
-            dense_units, raters, values = dense_units[order], raters[order], values[order]
-        for start in range(0, n_dense, block):
-            lo, hi = (
-                np.searchsorted(dense_units, [start, start + block])
-                if n_dense > block
-                else (0, units.size)
+        order = np.argsort(unit_idx[valid], kind="stable")
+        units = unit_idx[valid][order]
+        raters = reviewer_idx[valid][order]
+        values = codes[valid][order].astype(np.int64)
+        common = np.zeros(cells, dtype=np.int64)
+        agree = np.zeros(cells, dtype=np.int64)
+        given = np.zeros(width * cells, dtype=np.int64)
+        start = 0
+        while start < units.size:
+            # End the slice on a claim boundary so no claim's pairs are split.
+            stop = int(np.searchsorted(units, units[min(start + PAIR_SLICE, units.size - 1)]))
+            stop = units.size if stop <= start else stop
+            left, right = _pairs_within_groups(units[start:stop])
+            left, right = left + start, right + start
+            first, second = raters[left], raters[right]
+            value_first, value_second = values[left], values[right]
+            forward, backward = first * n_reviewers + second, second * n_reviewers + first
+            common += np.bincount(forward, minlength=cells) + np.bincount(backward, minlength=cells)
+            same = value_first == value_second
+            agree += np.bincount(forward[same], minlength=cells) + np.bincount(
+                backward[same], minlength=cells
             )
-            size = min(block, n_dense - start)
-            matrix = np.full((n_reviewers, size), MISSING, dtype=np.int16)
-            matrix[raters[lo:hi], dense_units[lo:hi] - start] = values[lo:hi]
-            rated = (matrix != MISSING).astype(np.float32)
-            common += rated @ rated.T
-            for value in range(width):
-                onehot = (matrix == value).astype(np.float32)
-                agree += onehot @ onehot.T
-                given[value] += onehot @ rated.T
-        chance = np.einsum("vab,vba->ab", given, given)
+            given += np.bincount(value_first * cells + forward, minlength=width * cells)
+            given += np.bincount(value_second * cells + backward, minlength=width * cells)
+            start = stop
+        common_ab = common.reshape(n_reviewers, n_reviewers).astype(np.float64)
+        agree_ab = agree.reshape(n_reviewers, n_reviewers).astype(np.float64)
+        given_vab = given.reshape(width, n_reviewers, n_reviewers).astype(np.float64)
+        chance = np.einsum("vab,vba->ab", given_vab, given_vab)
         for a in range(n_reviewers):
             for b in range(a + 1, n_reviewers):
-                n = common[a, b]
+                n = common_ab[a, b]
                 if n == 0:
                     continue
-                observed = agree[a, b] / n
+                observed = agree_ab[a, b] / n
                 expected = chance[a, b] / (n * n)
                 kappa = None if expected >= 1.0 - 1e-12 else (observed - expected) / (1 - expected)
                 results.setdefault((a, b), []).append(
