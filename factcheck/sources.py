@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
 from factcheck.errors import DuplicateError, InputError, NotFoundError
@@ -321,7 +322,15 @@ def resolve_or_create(session: Session, name: str, kind: SourceKind) -> Source:
     """The registry record a chain hop refers to, created on first mention."""
     source = find_source(session, name)
     if source is None:
-        source = _new_source(session, name, kind)
+        try:
+            with session.begin_nested():  # a savepoint: a lost race must not end the transaction
+                source = _new_source(session, name, kind)
+        except (DuplicateError, IntegrityError):
+            # Another reviewer's transaction added the same outlet a moment ago (PostgreSQL's
+            # READ COMMITTED lets us see it now): refer to theirs.
+            source = find_source(session, name)
+            if source is None:
+                raise
     elif source.kind == SourceKind.unknown.value and kind != SourceKind.unknown:
         source.kind = kind.value
         session.add(source)
