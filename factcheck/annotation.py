@@ -16,8 +16,8 @@ from factcheck.claims import list_claims
 from factcheck.models import Article, Assessment, Claim, Reviewer, Source
 from factcheck.render import HighlightedClaim
 from schemas.records import AssessmentInput
-from schemas.spans import ChainHop, Span, SuggestedAttribution
-from schemas.vocab import AttributionType, Relation, SourceKind, SuggestionOutcome
+from schemas.spans import SuggestedAttribution
+from schemas.vocab import Relation, SuggestionOutcome
 
 
 @dataclass
@@ -113,58 +113,6 @@ def registry_choices(session: Session) -> list[tuple[str, str]]:
     columns, without the per-source hop counts the Sources page shows."""
     rows = session.exec(select(Source.name, Source.kind).order_by(col(Source.name_key)))
     return [(name, kind) for name, kind in rows]
-
-
-def publisher_only(
-    publisher: str | None, publisher_kind: SourceKind = SourceKind.unknown
-) -> list[ChainHop]:
-    return [ChainHop(name=publisher, kind=publisher_kind)] if publisher else []
-
-
-def best_suggestion_for_span(
-    attributions: Sequence[SuggestedAttribution],
-    start: int,
-    end: int,
-    fallback_chain: list[ChainHop],
-) -> SuggestedAttribution:
-    """The attribution whose content overlaps the claim most; else the article's own assertion."""
-    return _best_for_spans(_content_spans(attributions), start, end, fallback_chain, None)
-
-
-def _content_spans(
-    attributions: Sequence[SuggestedAttribution],
-) -> list[tuple[SuggestedAttribution, list[tuple[int, int]]]]:
-    return [
-        (a, [(s.start, s.end) for s in (a.content if isinstance(a.content, list) else [a.content])])
-        for a in attributions
-    ]
-
-
-def _best_for_spans(
-    spans: list[tuple[SuggestedAttribution, list[tuple[int, int]]]],
-    start: int,
-    end: int,
-    fallback_chain: list[ChainHop],
-    fallback_score: Any,
-) -> SuggestedAttribution:
-    best, most = None, 0
-    for attribution, items in spans:
-        overlap = sum(max(0, min(end, e) - max(start, s)) for s, e in items)
-        if overlap > most:  # strict: the first of equal overlaps wins, as max() did
-            best, most = attribution, overlap
-    if best is not None:
-        return best
-    if fallback_score is None:
-        from factcheck.scoring import sourcing_score
-
-        fallback_score = sourcing_score(fallback_chain, AttributionType.unattributed)
-    return SuggestedAttribution(
-        attribution_type=AttributionType.unattributed,
-        content=Span(start=start, end=end),
-        chain=fallback_chain,
-        score=fallback_score.score,
-        reasons=fallback_score.reasons,
-    )
 
 
 def draft_from_suggestion(suggestion: SuggestedAttribution) -> AssessmentInput:
@@ -275,22 +223,11 @@ def suggest_for_claims(
     """One suggestion per claim, from one pass of the suggester over the whole article (so
     speakers named earlier resolve pronouns later). Callers suggesting for many articles pass
     one `directory` (from `suggestion_directory`) instead of reloading the registry each time."""
-    from factcheck.scoring import sourcing_score
-    from factcheck.suggest import suggest_attributions
+    from factcheck.suggest import suggest_for_claims as suggest_spans
 
     if directory is None:
         directory = suggestion_directory(session)
-    attributions = suggest_attributions(article.text, publisher=article.outlet, directory=directory)
-    fallback: list[ChainHop] = []
-    if article.outlet:
-        resolved = directory.resolve(article.outlet)
-        fallback = publisher_only(
-            resolved[0] if resolved else article.outlet,
-            resolved[1] if resolved else SourceKind.unknown,
-        )
-    spans = _content_spans(attributions)
-    score = sourcing_score(fallback, AttributionType.unattributed)
-    return {
-        claim.id: _best_for_spans(spans, claim.start, claim.end, fallback, score)  # type: ignore[misc]
-        for claim in claims
-    }
+    chosen = suggest_spans(
+        article.text, [(c.start, c.end) for c in claims], article.outlet, directory
+    )
+    return {claim.id: suggestion for claim, suggestion in zip(claims, chosen, strict=True)}  # type: ignore[misc]

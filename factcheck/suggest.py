@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -1441,20 +1441,35 @@ def suggest_for_claim(
     inside it wins when it covers the claim as well); with none, an `unattributed`
     suggestion whose chain is just the publisher.
     """
+    return suggest_for_claims(text, [(claim_start, claim_end)], publisher, directory)[0]
+
+
+def suggest_for_claims(
+    text: str,
+    claims: Sequence[tuple[int, int]],
+    publisher: str | None = None,
+    directory: SourceDirectory | None = None,
+) -> list[SuggestedAttribution]:
+    """`suggest_for_claim` for every (start, end) of an article, with one pass of each
+    suggester over the whole text (speakers named early resolve pronouns later)."""
     directory = directory if directory is not None else starter_directory()
-    claim_start = max(0, claim_start)
-    claim_end = min(len(text), claim_end)
     # The rules know the chain patterns (quotes, "according to", framing); the learned tagger
-    # only fills in claims the rules find nothing for.
-    for learned in (False, True):
-        best = _best_for_claim(
-            suggest_attributions(text, publisher, directory, learned=learned),
-            claim_start,
-            claim_end,
-        )
-        if best is not None:
-            return best
-    return _unattributed(text, claim_start, claim_end, _publisher_hop(text, publisher, directory))
+    # only fills in claims the rules find nothing for (computed once, when first needed).
+    passes: dict[bool, list[SuggestedAttribution]] = {}
+    chosen: list[SuggestedAttribution] = []
+    for claim_start, claim_end in claims:
+        start, end = max(0, claim_start), min(len(text), claim_end)
+        best = None
+        for learned in (False, True):
+            if learned not in passes:
+                passes[learned] = suggest_attributions(text, publisher, directory, learned=learned)
+            best = _best_for_claim(passes[learned], start, end)
+            if best is not None:
+                break
+        if best is None:
+            best = _unattributed(text, start, end, _publisher_hop(text, publisher, directory))
+        chosen.append(best)
+    return chosen
 
 
 def _best_for_claim(

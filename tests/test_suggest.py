@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factcheck.suggest import suggest_attributions, suggest_for_claim
+from factcheck.suggest import suggest_attributions, suggest_for_claim, suggest_for_claims
 from schemas.spans import Span, SuggestedAttribution
 from schemas.vocab import AttributionType, Relation, SourceKind
 
@@ -309,6 +309,23 @@ def test_demo_chains_and_speakers(demo: tuple[str, dict]) -> None:
         got = suggest_for_claim(text, start, start + len(claim["anchor"]), "ZeroHedge")
         chains_right += [h["name"] for h in claim["chain"]] == names(got)
         speakers_right += claim["speaker"] == got.speaker
+    assert chains_right >= 12
+    assert speakers_right >= 12
+
+
+def test_demo_prefill_of_the_split_claims(demo: tuple[str, dict]) -> None:
+    """What the Annotate page prefills: one suggestion per produced claim, not per anchor."""
+    from factcheck.split import split_into_claims
+
+    text, ref = demo
+    claims = split_into_claims(text).claims
+    got = suggest_for_claims(text, [(c.start, c.end) for c in claims], "ZeroHedge")
+    chains_right = speakers_right = 0
+    for claim in ref["claims"]:
+        start = text.index(claim["anchor"])
+        (index,) = [i for i, c in enumerate(claims) if c.start <= start < c.end]
+        chains_right += [h["name"] for h in claim["chain"]] == names(got[index])
+        speakers_right += claim["speaker"] == got[index].speaker
     assert chains_right >= 12
     assert speakers_right >= 12
 
