@@ -3,6 +3,8 @@ with one clear line and nothing stored, or imported exactly, never a crash or a 
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,12 @@ from tests.test_cli import Cli, claims_of, database_snapshot
 @pytest.fixture
 def run(sqlite_url: str) -> Cli:
     return Cli(sqlite_url)
+
+
+def _import_demo(run: Cli, folder: Path, text: str) -> int:
+    path = folder / "demo.txt"
+    path.write_text(text, encoding="utf-8")
+    return run.json("import", str(path))[0]["article_id"]
 
 
 def test_fifty_megabytes_is_refused_before_reading(run: Cli, tmp_path: Path) -> None:
@@ -86,9 +94,7 @@ def test_a_failed_file_in_a_batch_changes_nothing_for_it(
 def test_unknown_ids_and_out_of_range_values_change_nothing(
     run: Cli, tmp_path: Path, demo_text: str
 ) -> None:
-    path = tmp_path / "demo.txt"
-    path.write_text(demo_text, encoding="utf-8")
-    article = run.json("import", str(path))[0]["article_id"]
+    article = _import_demo(run, tmp_path, demo_text)
     claim = claims_of(run, article)[0]["claim_id"]
     before = database_snapshot(run)
     run.fails("claim", "split", str(claim), "--", "-1", message="not inside")
@@ -128,12 +134,7 @@ def test_the_app_binds_to_loopback_unless_configured() -> None:
 def test_a_ratings_csv_with_formula_payloads_is_stored_as_text_and_exported_safe(
     run: Cli, tmp_path: Path, demo_text: str
 ) -> None:
-    import csv
-    import io
-
-    path = tmp_path / "demo.txt"
-    path.write_text(demo_text, encoding="utf-8")
-    article = run.json("import", str(path))[0]["article_id"]
+    article = _import_demo(run, tmp_path, demo_text)
     claim = claims_of(run, article)[2]["claim_id"]
     run.ok("rate", str(claim), "--reviewer", "ana", "--reliability", "B", "--credibility", "2")
     rows = list(csv.DictReader(io.StringIO(run.ok("export").stdout)))
