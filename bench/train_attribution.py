@@ -2,11 +2,12 @@
 
     python bench/train_attribution.py [--corpus DIR] [--epochs-cue N] [--epochs-role N]
                                       [--out PATH] [--keep-cue | --keep-role] [--cross-fit]
+                                      [--no-negatives]
 
 Trains on the PolNeAR **train** split only (first annotator file per article, as the
 scorer uses it): the cue tagger on every sentence, the role tagger on every gold cue plus
 the false cues a recall-biased copy of the cue tagger proposes. Prints token-level figures
-on train and dev and the model-alone figures on dev, and writes the weights (about 3 MB).
+on train and dev and the model-alone figures on dev, and writes the weights (about 4.3 MB).
 Deterministic: fixed shuffling seeds, features hashed with CRC32. About 4 minutes on one
 core. The defaults reproduce the shipped weights.
 
@@ -248,6 +249,11 @@ def main() -> int:
         help="cue-score bias of the tagger that proposes false cues for the role tagger",
     )
     ap.add_argument(
+        "--no-negatives",
+        action="store_true",
+        help="train the role tagger on gold cues only (no false cues labelled all O)",
+    )
+    ap.add_argument(
         "--cross-fit",
         action="store_true",
         help="propose false cues with taggers trained on the other half of the split "
@@ -288,7 +294,9 @@ def main() -> int:
     # False cues to learn from, proposed by the cue tagger biased towards recall; with
     # --cross-fit by taggers each trained on the other half of the train split instead.
     negatives = []
-    if args.cross_fit:
+    if args.no_negatives:
+        pass
+    elif args.cross_fit:
         halves = (train_docs[0::2], train_docs[1::2])
         for held, other in ((halves[0], halves[1]), (halves[1], halves[0])):
             part = [ex for d in other for ex in cue_examples(d)]

@@ -693,7 +693,16 @@ def _with_learned(
         rule = next((x for x in attrs if x.cue and x.cue[0] < ce and cs < x.cue[1]), None)
         k = max(0, bisect_right(sentences, (cs, len(text) + 1)) - 1)
         if not content and rule is not None:
-            rule.merged = True  # both found the cue: the rules' content stands
+            # Both found the cue: the rules' content stands, with the tagger's cue and source.
+            rule.merged = True
+            rule.cue = found.cue
+            src = found.source
+            if (
+                src is not None
+                and found.sure
+                and not any(a < src[1] and src[0] < b for a, b in rule.content)
+            ):
+                rule.source = found.source
             continue
         if not content:
             # The role tagger found no content: the clause next to the cue stands in (dev:
@@ -702,14 +711,15 @@ def _with_learned(
             if not content:
                 continue
         if rule is not None:
-            if found.source is not None:
+            if found.source is not None and found.sure:
                 rule.source = found.source
             rule.cue = found.cue
             rule.content = content
             rule.merged = True
             continue
+        source = found.source if found.sure else None
         attr = _Attr(
-            AttributionType.indirect, found.source, found.cue, content, sent_para[k], sentences[k]
+            AttributionType.indirect, source, found.cue, content, sent_para[k], sentences[k]
         )
         attr.quoted = _is_quote(text, *content[0])
         attr.learned = True

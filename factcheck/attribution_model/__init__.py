@@ -12,6 +12,9 @@ sparse features (Collins 2002), decoded with Viterbi (all sentences of an articl
    marks in between, the cue's words). It is also trained on false cues (labelled all O),
    so a cue it finds no content for is dropped.
 
+A cue the tagger also finds with the smaller `SURE_BIAS` is *sure*; the suggester gives
+sources to sure cues only.
+
 The weights (`weights.npz`, a few MB, shipped in the package: nothing is downloaded at run
 time) were trained by `bench/train_attribution.py` on the train split of PolNeAR: Edward
 Newell, Drew Margolin, Derek Ruths, "An Attribution Relations Corpus for Political News",
@@ -38,6 +41,9 @@ ROLE_BITS = 19
 # Added to the cue tags' scores at decoding: the perceptron is conservative on the long tail
 # of cues, and trading some precision for recall raises cue F1 (tuned on train and dev).
 CUE_BIAS = 16.0
+# The smaller bias at which a cue counts as sure: the suggester gives a source only to sure
+# cues (the others' sources are mostly wrong), trading source recall for precision.
+SURE_BIAS = 12.0
 
 # The tokenizer the model was trained with (kept here, so changes elsewhere cannot shift it).
 TOKEN = re.compile(
@@ -48,6 +54,41 @@ _QUOTE_MARKS = frozenset('“”"‘’')
 _PUNCT_SHAPES = frozenset(["p", *'.,;:!?“”"‘’()[]—–-'])
 _NEXT_WORDS = 1  # words after a cue up to which the next sentence joins the role window
 _SUBJ_PRON = frozenset(["he", "she", "they", "i", "we", "it", "who", "which"])
+_FUNCTION = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "by",
+        "with",
+        "and",
+        "or",
+        "but",
+        "as",
+        "that",
+        "this",
+        "these",
+        "those",
+        "its",
+        "his",
+        "her",
+        "their",
+        "our",
+        "who",
+        "which",
+        "whom",
+        "whose",
+        "also",
+        "not",
+    ]
+)
 
 
 @dataclass
@@ -235,6 +276,17 @@ def role_features(toks: list[Tok], sent_of: list[int], ca: int, cb: int) -> list
         c += w in (",", ";")
         q += toks[i].text in _QUOTE_MARKS
         th += w in ("that", "who", "which")
+    # Lowercase content words between each token and the cue: a source is mostly a noun
+    # phrase next to its cue, with no other clause in between.
+    lowers = [0] * n
+    c = 0
+    for i in range(ca - 1, -1, -1):
+        lowers[i] = c
+        c += toks[i].shape == "x" and toks[i].low not in _FUNCTION
+    c = 0
+    for i in range(cb + 1, n):
+        lowers[i] = c
+        c += toks[i].shape == "x" and toks[i].low not in _FUNCTION
     cue_sent = sent_of[ca]
     out = []
     for i, t in enumerate(toks):
@@ -281,6 +333,17 @@ def role_features(toks: list[Tok], sent_of: list[int], ca: int, cb: int) -> list
                 + ("F" if i == 0 or sent_of[i - 1] != sent_of[i] else "")
                 + ("E" if i + 1 == n or sent_of[i + 1] != sent_of[i] else "")
                 + ctx,
+                "lw=" + str(min(lowers[i], 4)) + cm + ctx,
+                "lwsh=" + str(min(lowers[i], 4)) + t.shape + iq + ctx,
+                "tsh="
+                + (toks[i - 1].shape if i else "<s>")
+                + t.shape
+                + (toks[i + 1].shape if i + 1 < n else "</s>")
+                + ctx,
+                "s3=" + w[-3:] + ctx,
+                "wcl=" + w + "|" + cue_lem + db,
+                "p2=" + (toks[i - 2].low if i > 1 else "<s>") + ctx,
+                "n2=" + (toks[i + 2].low if i + 2 < n else "</s>") + ctx,
             ]
         )
     return out
@@ -405,13 +468,17 @@ class Found:
     cue: tuple[int, int]
     content: list[tuple[int, int]]
     margin: float = 0.0  # the cue tagger's own confidence (see Model.scored_cues)
+    sure: bool = True  # also found with the smaller bias (see Model.scored_cues)
 
 
 class Model:
-    def __init__(self, cue: Tagger, role: Tagger, cue_bias: float = CUE_BIAS):
+    def __init__(
+        self, cue: Tagger, role: Tagger, cue_bias: float = CUE_BIAS, sure_bias: float = SURE_BIAS
+    ):
         self.cue = cue
         self.role = role
         self.cue_bias = cue_bias
+        self.sure_bias = sure_bias
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_PATH) -> Model:
@@ -440,34 +507,31 @@ class Model:
         """Cue token ranges [a, b] of each sentence, all sentences decoded together."""
         return [[c[:2] for c in cues] for cues in self.scored_cues(sent_toks)]
 
-    def scored_cues(self, sent_toks: list[list[Tok]]) -> list[list[tuple[int, int, float]]]:
-        """Cue token ranges [a, b] of each sentence with their margin.
+    def scored_cues(self, sent_toks: list[list[Tok]]) -> list[list[tuple[int, int, float, bool]]]:
+        """Cue token ranges [a, b] of each sentence with their margin and whether they are sure.
 
         The margin is the weakest cue token's score for being a cue over being O, before
         the bias: how sure the tagger is on its own, for callers that want more evidence
-        where nothing else supports the cue.
+        where nothing else supports the cue. A cue is *sure* when decoding with the smaller
+        `sure_bias` finds it too.
         """
         live = [k for k, toks in enumerate(sent_toks) if toks]
         Es = self.cue.score_many([cue_features(sent_toks[k]) for k in live])
         margins = []
+        lows = []
         for E in Es:
             margins.append((E[:, 1:].max(axis=1) - E[:, 0]).tolist())
+            low = E.copy()
+            low[:, 1:] += self.sure_bias
+            lows.append(low)
             E[:, 1:] += self.cue_bias
-        out: list[list[tuple[int, int, float]]] = [[] for _ in sent_toks]
-        for k, tags, margin in zip(live, self.cue.decode_many(Es), margins, strict=True):
-            runs = []
-            start = None
-            for i, tag in enumerate(tags):
-                if tag == 1:
-                    if start is not None:
-                        runs.append((start, i - 1))
-                    start = i
-                elif tag == 0 and start is not None:
-                    runs.append((start, i - 1))
-                    start = None
-            if start is not None:
-                runs.append((start, len(tags) - 1))
-            out[k] = [(a, b, min(margin[a : b + 1])) for a, b in runs]
+        out: list[list[tuple[int, int, float, bool]]] = [[] for _ in sent_toks]
+        decoded = self.cue.decode_many(Es + lows)
+        for n, (k, margin) in enumerate(zip(live, margins, strict=True)):
+            sure = [t != 0 for t in decoded[len(live) + n]]
+            out[k] = [
+                (a, b, min(margin[a : b + 1]), any(sure[a : b + 1])) for a, b in _runs(decoded[n])
+            ]
         return out
 
     def roles(self, toks: list[Tok], sent_of: list[int], ca: int, cb: int) -> list[int]:
@@ -488,10 +552,10 @@ class Model:
         margins = []
         for k, cues in enumerate(self.scored_cues(sent_toks)):
             toks = sent_toks[k]
-            for ca, cb, margin in cues:
+            for ca, cb, margin, sure in cues:
                 window, sent_of = role_window(sent_toks, k, cb)
                 jobs.append((window, sent_of, ca, cb, (toks[ca].start, toks[cb].end)))
-                margins.append(margin)
+                margins.append((margin, sure))
         if not jobs:
             return []
         Es = self.role.score_many([role_features(w, so, ca, cb) for w, so, ca, cb, _ in jobs])
@@ -499,9 +563,27 @@ class Model:
             E[ca : cb + 1, 1:] -= 1e6  # the cue itself is neither source nor content
         tags = self.role.decode_many(Es)
         out = [_spans(job[0], t, job[4]) for job, t in zip(jobs, tags, strict=True)]
-        for found, margin in zip(out, margins, strict=True):
+        for found, (margin, sure) in zip(out, margins, strict=True):
             found.margin = margin
+            found.sure = sure
         return out
+
+
+def _runs(tags: list[int]) -> list[tuple[int, int]]:
+    """Token ranges [a, b] of the B/I runs of a cue tagging."""
+    runs = []
+    start = None
+    for i, tag in enumerate(tags):
+        if tag == 1:
+            if start is not None:
+                runs.append((start, i - 1))
+            start = i
+        elif tag == 0 and start is not None:
+            runs.append((start, i - 1))
+            start = None
+    if start is not None:
+        runs.append((start, len(tags) - 1))
+    return runs
 
 
 def _spans(window: list[Tok], tags: list[int], cue: tuple[int, int]) -> Found:
