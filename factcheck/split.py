@@ -56,6 +56,7 @@ MAX_METADATA_LINE = 120
 _TO_SPACE = {cp: " " for cp in range(0x3001) if chr(cp).isspace()}
 
 _segmenter: Any = None
+PATTERN_CACHE_SIZE = 4096
 
 
 def _pysbd_segmenter() -> Any:
@@ -65,6 +66,12 @@ def _pysbd_segmenter() -> Any:
         import pysbd
 
         _segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+        # pysbd builds about 1,700 distinct regular expressions from its abbreviation list,
+        # through `re` module functions. Python keeps only 512 compiled patterns (a private
+        # limit), so every paragraph recompiled most of them: over a third of the time of a
+        # split. A larger limit keeps them compiled (PolNeAR: 17.5 -> 11 ms per article).
+        if getattr(re, "_MAXCACHE", 0) < PATTERN_CACHE_SIZE:
+            re._MAXCACHE = PATTERN_CACHE_SIZE  # type: ignore[attr-defined]
     return _segmenter
 
 
