@@ -620,7 +620,7 @@ _CUE_LEAD = re.compile(
     r"did|does|do|also|not|never|later|further|repeatedly|previously|again)[ \t]+$"
 )
 _CONTRACTION_HEAD = re.compile(
-    r"(?i)(?:he|she|it|that|there|who|what|they|we|you|i)((?:[’']s|[’'](?:re|m|ve|d|ll))\b)"
+    r"(?i)(?:he|she|that|who|what|they|we|you|i)((?:[’']s|[’'](?:re|m|ve|d|ll))\b)"
 )
 _CONTRACTION = re.compile(
     r"(?i)\b(?:he|she|it|that|there|who|what)([’']s)$|([’'](?:re|m|ve|d|ll))$"
@@ -757,7 +757,7 @@ def _fallback_content(
             span = _strip_span(text, after[0], source[0], trailing=" ")
     else:
         end = min(cue[0], source[0]) if source is not None else cue[0]
-        span = _strip_span(text, s0, end, trailing=" ")
+        span = _strip_span(text, s0, end)
     return [span] if span[1] > span[0] else []
 
 

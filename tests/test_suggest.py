@@ -292,6 +292,58 @@ def test_rules_win_on_claims_they_cover() -> None:
     assert names(claim) == ["Anna Berg", "Swedish media", "Reuters", "ZeroHedge"]
 
 
+def _conventional(text: str, source: str | None, cue: str) -> tuple[str | None, str]:
+    """Source and cue text after `_conventions`, from the first occurrences given."""
+    from factcheck.suggest import _Attr, _conventions
+
+    src = (text.index(source), text.index(source) + len(source)) if source else None
+    c0 = text.index(cue, src[1] if src else 0)
+    attr = _Attr(AttributionType.indirect, src, (c0, c0 + len(cue)), [], 0, (0, len(text)))
+    _conventions(text, attr)
+    assert attr.cue is not None
+    got_src = text[attr.source[0] : attr.source[1]] if attr.source else None
+    return got_src, text[attr.cue[0] : attr.cue[1]]
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "want"),
+    [
+        # A pronoun's contraction belongs to the cue, an expletive "it's" stays whole.
+        ("He’s claiming that it works.", "He’s", "claiming", ("He", "’s claiming")),
+        ("It’s obvious that it works.", None, "It’s obvious", (None, "It’s obvious")),
+        # Auxiliaries and adverbs before a cue join it; "reportedly" stays alone.
+        ("Berg would later describe it.", "Berg", "describe", ("Berg", "would later describe")),
+        ("The plan will reportedly fail.", None, "reportedly", (None, "reportedly")),
+        # An appositive's closing comma is part of the source, a plain name's is not.
+        (
+            "Anna Berg, the minister, said so.",
+            "Anna Berg, the minister",
+            "said",
+            ("Anna Berg, the minister,", "said"),
+        ),
+        ("Trump, said so.", "Trump,", "said", ("Trump", "said")),
+    ],
+)
+def test_span_conventions(
+    text: str, source: str | None, cue: str, want: tuple[str | None, str]
+) -> None:
+    assert _conventional(text, source, cue) == want
+
+
+def test_fallback_content_for_a_cue_without_one() -> None:
+    from factcheck.suggest import _fallback_content
+
+    text = "The budget will be balanced, the ministry has learned."
+    src = (text.index("the ministry"), text.index(" has"))
+    cue = (text.index("has learned"), text.index("."))
+    got = _fallback_content(text, (0, len(text)), src, cue)
+    assert [text[a:b] for a, b in got] == ["The budget will be balanced"]
+    text = "Berg insisted on Monday the budget would be balanced."
+    cue = (text.index("insisted"), text.index(" on"))
+    got = _fallback_content(text, (0, len(text)), (0, 4), cue)
+    assert [text[a:b] for a, b in got] == ["on Monday the budget would be balanced"]
+
+
 # ---------------------------------------------------------------- demo article
 
 
