@@ -9,7 +9,8 @@ sparse features (Collins 2002), decoded with Viterbi (all sentences of an articl
 2. the *role tagger* runs once per cue over the cue's sentence (and the next one when the
    cue ends its sentence) and labels each token O / B-S / I-S / B-C / I-C (source,
    content), with features relative to the cue (signed distance, commas and quotation
-   marks in between, the cue's words, the content words in between). It is trained on the
+   marks in between, the cue's words and lemma by distance, the content words in between,
+   clause openings). It is trained on the
    gold cues only; the suggester gives a cue it finds no content for a fallback content.
 
 A cue the tagger also finds with the smaller `SURE_BIAS` is *sure*; the suggester gives
@@ -55,6 +56,7 @@ _QUOTE_MARKS = frozenset('“”"‘’')
 _PUNCT_SHAPES = frozenset(["p", *'.,;:!?“”"‘’()[]—–-'])
 _NEXT_WORDS = 1  # words after a cue up to which the next sentence joins the role window
 _SUBJ_PRON = frozenset(["he", "she", "they", "i", "we", "it", "who", "which"])
+_CLAUSE_OPEN = frozenset(["<s>", ",", ";", ":", "that", "“", '"', "—", "–", "(", "and", "but"])
 _FUNCTION = frozenset(
     [
         "the",
@@ -345,6 +347,12 @@ def role_features(toks: list[Tok], sent_of: list[int], ca: int, cb: int) -> list
                 "wcl=" + w + "|" + cue_lem + db,
                 "p2=" + (toks[i - 2].low if i > 1 else "<s>") + ctx,
                 "n2=" + (toks[i + 2].low if i + 2 < n else "</s>") + ctx,
+                "cs=" + ("S" if p1 in _CLAUSE_OPEN else "-") + t.shape + ctx,
+                "cldb=" + cue_lem + db + so,
+                "pn="
+                + (toks[i - 1].shape if i else "<s>")
+                + (toks[i + 1].shape if i + 1 < n else "</s>")
+                + db,
             ]
         )
     return out
