@@ -10,8 +10,8 @@ sparse features (Collins 2002), decoded with Viterbi (all sentences of an articl
    cue ends its sentence) and labels each token O / B-S / I-S / B-C / I-C (source,
    content), with features relative to the cue (signed distance, commas and quotation
    marks in between, the cue's words and lemma by distance, the content words in between,
-   clause openings). It is trained on the
-   gold cues only; the suggester gives a cue it finds no content for a fallback content.
+   clause openings). It is trained on the gold cues only; the suggester gives a cue it
+   finds no content for a fallback content.
 
 A cue the tagger also finds with the smaller `SURE_BIAS` is *sure*; the suggester gives
 sources to sure cues only.
