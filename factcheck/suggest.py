@@ -25,6 +25,7 @@ about half of their occurrences), plus a few cues from the demo domain.
 
 from __future__ import annotations
 
+import copy
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -546,9 +547,27 @@ def _classify(text: str, attr: _Attr) -> AttributionType:
 # ---------------------------------------------------------------------------- detection
 
 
-def _detect(
-    text: str, learned: bool = True
-) -> tuple[list[_Attr], list[tuple[int, int]], list[list[tuple[int, int]]]]:
+_Findings = tuple[list["_Attr"], list[tuple[int, int]], list[list[tuple[int, int]]]]
+# The rules' findings for the last text: a claim-by-claim prefill asks for the rules-only
+# and the merged pass of the same article, and the rules are a quarter of the work.
+_RULES_CACHE: dict[str, _Findings] = {}
+
+
+def _detect(text: str, learned: bool = True) -> _Findings:
+    cached = _RULES_CACHE.get(text)
+    if cached is None:
+        cached = _detect_rules(text)
+        _RULES_CACHE.clear()
+        _RULES_CACHE[text] = cached
+    attrs, paragraphs, para_sents = copy.deepcopy(cached)
+    if learned:
+        attrs = _with_learned(text, attrs, paragraphs, para_sents)
+    for attr in attrs:
+        _conventions(text, attr)
+    return attrs, paragraphs, para_sents
+
+
+def _detect_rules(text: str) -> _Findings:
     paragraphs = _paragraphs(text)
     attrs: list[_Attr] = []
     para_sents: list[list[tuple[int, int]]] = []
@@ -606,10 +625,6 @@ def _detect(
                 if attr.cue and text[attr.cue[1] - 1] == ":" and not attr.content:
                     pending_colon = attr
     attrs = [a for a in attrs if a.content]
-    if learned:
-        attrs = _with_learned(text, attrs, paragraphs, para_sents)
-    for attr in attrs:
-        _conventions(text, attr)
     return attrs, paragraphs, para_sents
 
 
@@ -1554,55 +1569,81 @@ def suggest_for_claims(
     directory = directory if directory is not None else starter_directory()
     # The rules know the chain patterns (quotes, "according to", framing); the learned tagger
     # only fills in claims the rules find nothing for (computed once, when first needed).
-    passes: dict[bool, list[SuggestedAttribution]] = {}
+    passes: dict[bool, list[_Reach]] = {}
+    hops: dict[str, tuple[str, SourceKind] | None] = {}
     chosen: list[SuggestedAttribution] = []
     for claim_start, claim_end in claims:
         start, end = max(0, claim_start), min(len(text), claim_end)
         best = None
         for learned in (False, True):
             if learned not in passes:
-                passes[learned] = suggest_attributions(text, publisher, directory, learned=learned)
+                passes[learned] = _reaches(
+                    suggest_attributions(text, publisher, directory, learned=learned)
+                )
             best = _best_for_claim(passes[learned], start, end)
             if best is not None:
                 break
         if best is None:
-            best = _unattributed(text, start, end, _publisher_hop(text, publisher, directory))
+            if "publisher" not in hops:
+                hops["publisher"] = _publisher_hop(text, publisher, directory)
+            best = _unattributed(text, start, end, hops["publisher"])
         chosen.append(best)
     return chosen
 
 
+@dataclass(frozen=True)
+class _Reach:
+    """Where a suggestion lies, worked out once per article rather than once per claim."""
+
+    suggestion: SuggestedAttribution
+    parts: tuple[tuple[int, int], ...]  # source, cue and content spans
+    first: int
+    last: int
+    relative_source: bool  # "which", "who", …: a relative clause, not an attribution
+
+
+def _reaches(suggestions: list[SuggestedAttribution]) -> list[_Reach]:
+    reaches = []
+    for suggestion in suggestions:
+        spans = [*_spans_of(suggestion), suggestion.source, suggestion.cue]
+        parts = tuple((s.start, s.end) for s in spans if s is not None)
+        src = (suggestion.source.text.lower() if suggestion.source else "").strip()
+        reaches.append(
+            _Reach(
+                suggestion,
+                parts,
+                first=min(start for start, _ in parts),
+                last=max(end for _, end in parts),
+                relative_source=src in _RELATIVES,
+            )
+        )
+    return reaches
+
+
 def _best_for_claim(
-    suggestions: list[SuggestedAttribution], claim_start: int, claim_end: int
+    reaches: list[_Reach], claim_start: int, claim_end: int
 ) -> SuggestedAttribution | None:
     """The suggestion that covers the claim most (innermost on ties), if any covers enough."""
     claim_len = max(1, claim_end - claim_start)
     best: SuggestedAttribution | None = None
     best_key: tuple[float, int] = (0.0, 0)
-    for suggestion in suggestions:
-        parts = [*_spans_of(suggestion), suggestion.source, suggestion.cue]
+    for reach in reaches:
+        if reach.last <= claim_start or reach.first >= claim_end:
+            continue  # every part lies between first and last: no overlap possible
         overlap = sum(
-            max(0, min(claim_end, s.end) - max(claim_start, s.start))
-            for s in parts
-            if s is not None
+            max(0, min(claim_end, end) - max(claim_start, start)) for start, end in reach.parts
         )
         if overlap <= 0:
             continue
-        first = _first(suggestion).start
-        last = max(s.end for s in _spans_of(suggestion))
-        if suggestion.cue is not None:
-            last = max(last, suggestion.cue.end)
-        if suggestion.source is not None:
-            last = max(last, suggestion.source.end)
-        extent_overlap = max(0, min(claim_end, last) - max(claim_start, first))
+        extent_overlap = max(0, min(claim_end, reach.last) - max(claim_start, reach.first))
         # A relative clause ("26 nations which have declared …") inside a claim does not
         # make the claim attributed.
-        src = (suggestion.source.text.lower() if suggestion.source else "").strip()
-        if src in _RELATIVES and overlap < 0.5 * claim_len:
+        if reach.relative_source and overlap < 0.5 * claim_len:
             continue
         if overlap < 0.3 * claim_len and extent_overlap < 0.6 * claim_len:
             continue
         # Prefer more overlap, then the smaller (innermost) attribution.
-        key = (round(extent_overlap / claim_len, 2), -(last - first))
+        key = (round(extent_overlap / claim_len, 2), -(reach.last - reach.first))
         if best is None or key > best_key:
-            best, best_key = suggestion, key
+            best, best_key = reach.suggestion, key
     return best
