@@ -107,12 +107,14 @@ def _cli(db: str, *args: str) -> list[str]:
     return [sys.executable, "-m", "factcheck", "--db", db, *args]
 
 
-def _wait_for_rows(path: Path, table: str, at_least: int, deadline: float) -> None:
-    """Wait until the import has committed something, so the kill lands mid-batch."""
+def _wait_for_rows(
+    path: Path, table: str, at_least: int, deadline: float, what: str = "count(*)"
+) -> None:
+    """Wait until writers have committed something, so a kill or a backup lands mid-work."""
     while time.monotonic() < deadline:
         try:
             with sqlite3.connect(path, timeout=5) as connection:
-                if connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] >= at_least:
+                if connection.execute(f"SELECT {what} FROM {table}").fetchone()[0] >= at_least:
                     return
         except sqlite3.Error:
             pass
@@ -246,7 +248,10 @@ def test_backup_while_reviewers_work_is_consistent(tmp_path: Path, demo_text: st
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(2, mp_context=context) as pool:
         writers = [pool.submit(keep_saving, db, f"w{i}", claim_ids, str(stop)) for i in range(2)]
-        _wait_for_rows(path, "assessment", 5, time.monotonic() + 60)
+        # Both writers under way (each has saved), so the backup runs while they write.
+        _wait_for_rows(
+            path, "assessment", 2, time.monotonic() + 120, what="count(DISTINCT reviewer_id)"
+        )
         backup = tmp_path / "backup.db"
         result = subprocess.run(
             _cli(db, "backup", str(backup)), capture_output=True, text=True, timeout=120
