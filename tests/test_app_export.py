@@ -16,7 +16,6 @@ from streamlit.testing.v1 import AppTest
 from factcheck.assessments import save_assessment
 from factcheck.claims import list_claims
 from factcheck.cli import cli
-from factcheck.config import get_settings
 from factcheck.db import make_engine, read_session, write
 from factcheck.export import CSV_COLUMNS, ExportFilter, csv_bytes
 from factcheck.reviewers import get_or_create_reviewer
@@ -26,15 +25,6 @@ from tests.conftest import ROOT
 from tests.test_stats import Seeded, seed_ratings
 
 EXPORT_PAGE = "factcheck/ui/pages/export.py"
-
-
-@pytest.fixture
-def db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The app's database for this test (settings are cached per process: clear them)."""
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    get_settings.cache_clear()
-    yield sqlite_url
-    get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sqlalchemy import delete
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
@@ -12,7 +9,6 @@ from streamlit.testing.v1 import AppTest
 from factcheck.articles import import_text
 from factcheck.assessments import save_assessment
 from factcheck.claims import list_claims
-from factcheck.config import get_settings
 from factcheck.db import make_engine, read_session, write
 from factcheck.models import ChainHopRow, Source, SourceAlias
 from factcheck.reviewers import get_or_create_reviewer
@@ -23,15 +19,6 @@ from schemas.vocab import AttributionType, SourceKind
 from tests.conftest import ROOT
 
 SOURCES_PAGE = "factcheck/ui/pages/sources.py"
-
-
-@pytest.fixture
-def db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The app's database for this test (settings are cached per process: clear them)."""
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    get_settings.cache_clear()
-    yield sqlite_url
-    get_settings.cache_clear()
 
 
 def open_sources(db: str) -> AppTest:
