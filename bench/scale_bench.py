@@ -607,6 +607,8 @@ def _tree_rss_mb(pid: int) -> float:
 
 
 def measure_server(url: str, project: Project) -> list[Line]:
+    from factcheck.ui.server import streamlit_command
+
     name = "Server RSS after opening every page once"
     try:
         from playwright.sync_api import sync_playwright
@@ -617,23 +619,7 @@ def measure_server(url: str, project: Project) -> list[Line]:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": url}
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(APP),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
+        streamlit_command(port, "--server.fileWatcherType", "none"),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from factcheck.ui.server import streamlit_command
 from tests.conftest import DEMO_TEXT, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -55,21 +56,7 @@ def server(tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.db'}"}
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        streamlit_command(port),
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
