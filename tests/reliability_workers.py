@@ -77,3 +77,25 @@ def keep_saving(url: str, reviewer: str, claim_ids: list[int], stop_file: str) -
         return step
     finally:
         engine.dispose()
+
+
+WORKERS = {"rate_many": rate_many, "keep_saving": keep_saving}
+
+
+def main(argv: list[str]) -> None:
+    """`python -m tests.reliability_workers NAME JSON-ARGS`: run one worker, print its result as
+    JSON. Separate interpreters (not a process pool) so a worker that dies is reported with its
+    exit code and its last words on stderr instead of a bare "process pool broken"."""
+    import json
+
+    name, arguments = argv
+    result = WORKERS[name](*json.loads(arguments))
+    if isinstance(result, dict):
+        result = {str(key): value for key, value in result.items()}
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])

@@ -3,7 +3,7 @@ exports, consistent backups, and databases of earlier releases upgraded with eve
 
 from __future__ import annotations
 
-import multiprocessing
+import json
 import random
 import shutil
 import signal
@@ -12,8 +12,8 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
@@ -26,7 +26,7 @@ from factcheck.models import Article, Assessment, ChainHopRow, Claim, Reviewer
 from factcheck.split import split_into_claims
 from schemas.records import ArticleMeta
 from tests.conftest import DEMO_TEXT, ROOT
-from tests.reliability_workers import keep_saving, rate_many
+from tests.reliability_workers import rate_many
 
 SAVES_PER_REVIEWER = 500
 FIXTURE_0001 = ROOT / "tests" / "fixtures" / "schema_0001.db"
@@ -39,6 +39,36 @@ def _import(engine: Engine, text: str, outlet: str = "ZeroHedge") -> int:
 def _claim_ids(engine: Engine, article_ids: list[int]) -> list[int]:
     with Session(engine) as session:
         return [c.id for a in article_ids for c in claims.list_claims(session, a)]  # type: ignore[misc]
+
+
+def _start_worker(name: str, *arguments: object) -> subprocess.Popen[str]:
+    """A reviewer process of `tests.reliability_workers`, in its own interpreter."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-X",
+            "faulthandler",
+            "-m",
+            "tests.reliability_workers",
+            name,
+            json.dumps(arguments),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _worker_result(process: subprocess.Popen[str], timeout: float = 600) -> Any:
+    """The worker's JSON result; its exit code and stderr if it failed or died."""
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+    assert process.returncode == 0, f"worker exited with {process.returncode}:\n{err[-3000:]}"
+    return json.loads(out.strip().splitlines()[-1])
 
 
 # ---------------------------------------------------------------- 1. concurrent reviewers
@@ -54,15 +84,14 @@ def test_concurrent_reviewers_lose_nothing(db_url: str, demo_text: str) -> None:
     workers = 4 if db_url.startswith("sqlite") else 8
     names = [f"reviewer{i}" for i in range(workers)]
 
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = [
-            pool.submit(rate_many, db_url, name, claim_ids, SAVES_PER_REVIEWER) for name in names
-        ]
-        # .result() re-raises any error a writer saw ("database is locked", serialisation…).
-        last_steps = {
-            name: future.result(timeout=600) for name, future in zip(names, futures, strict=True)
-        }
+    processes = [
+        _start_worker("rate_many", db_url, name, claim_ids, SAVES_PER_REVIEWER) for name in names
+    ]
+    # Any error a writer saw ("database is locked", serialisation…) fails the test.
+    last_steps = {
+        name: {int(claim): step for claim, step in _worker_result(process).items()}
+        for name, process in zip(names, processes, strict=True)
+    }
 
     with Session(engine) as session:
         rows = session.exec(
@@ -245,9 +274,8 @@ def test_backup_while_reviewers_work_is_consistent(tmp_path: Path, demo_text: st
     claim_ids = _claim_ids(engine, [_import(engine, demo_text)])
     engine.dispose()
     stop = tmp_path / "stop"
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(2, mp_context=context) as pool:
-        writers = [pool.submit(keep_saving, db, f"w{i}", claim_ids, str(stop)) for i in range(2)]
+    writers = [_start_worker("keep_saving", db, f"w{i}", claim_ids, str(stop)) for i in range(2)]
+    try:
         # Both writers under way (each has saved), so the backup runs while they write.
         _wait_for_rows(
             path, "assessment", 2, time.monotonic() + 120, what="count(DISTINCT reviewer_id)"
@@ -256,8 +284,9 @@ def test_backup_while_reviewers_work_is_consistent(tmp_path: Path, demo_text: st
         result = subprocess.run(
             _cli(db, "backup", str(backup)), capture_output=True, text=True, timeout=120
         )
+    finally:
         stop.touch()
-        saved = [w.result(timeout=120) for w in writers]
+    saved = [_worker_result(w, timeout=120) for w in writers]
     assert result.returncode == 0, result.stderr
     assert all(count > 0 for count in saved)
     with sqlite3.connect(backup) as connection:
