@@ -14,10 +14,10 @@ Choices that change the numbers, in one place:
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -63,6 +63,117 @@ class Rating:
     final: bool = False
 
 
+class _Numbering(dict[Any, int]):
+    """Numbers keys in order of first sight: `map(numbering.__getitem__, values)` runs in C
+    for every value already seen, so a column of 500,000 cells is coded without a loop body."""
+
+    def __missing__(self, key: Any) -> int:
+        number = self[key] = len(self)
+        return number
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One field of many ratings, dictionary-coded: rating i holds `values[codes[i]]`.
+
+    A project has few distinct grades, types, reviewers and chains, so agreement works on the
+    small `values` list and numpy arrays of codes instead of a Python object per rating.
+    `values` may repeat (a loader may code "" and None apart) and may hold values no rating
+    uses."""
+
+    codes: npt.NDArray[np.int64]
+    values: list[Any]
+
+    @classmethod
+    def encode(cls, cells: Iterable[Any], size: int = -1) -> Column:
+        """Code `cells` (hashable) in order of first appearance."""
+        numbering = _Numbering()
+        codes = np.fromiter(map(numbering.__getitem__, cells), np.int64, size)
+        return cls(codes, list(numbering))
+
+    def take(self, index: npt.NDArray[np.int64]) -> Column:
+        return Column(self.codes[index], self.values)
+
+    def used(self) -> npt.NDArray[np.bool_]:
+        """Which `values` some rating holds (a value no rating holds must not count)."""
+        seen = np.zeros(len(self.values), dtype=np.bool_)
+        seen[self.codes] = True
+        return seen
+
+    def cells(self) -> list[Any]:
+        return list(map(self.values.__getitem__, self.codes.tolist()))
+
+
+RATING_FIELDS: tuple[str, ...] = (
+    "claim_id",
+    "reviewer",
+    "attribution_type",
+    "source_reliability",
+    "information_credibility",
+    "chain",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class RatingTable(Sequence[Rating]):
+    """Non-final ratings column by column: what `agreement_report` computes on.
+
+    The database loader fills the columns straight from the driver's rows; building 500,000
+    `Rating` objects and reading their attributes back cost more than the statistics. It is
+    still a sequence of `Rating` (made on access) for callers that look at single ratings."""
+
+    claim_id: Column
+    reviewer: Column
+    attribution_type: Column
+    source_reliability: Column
+    information_credibility: Column
+    chain: Column
+
+    @classmethod
+    def from_ratings(cls, ratings: Iterable[Rating]) -> RatingTable:
+        """The table of `ratings` without the final ones."""
+        rows = [rating for rating in ratings if not rating.final]
+        columns: dict[str, Column] = {}
+        for field in RATING_FIELDS:
+            cells = list(map(attrgetter(field), rows))
+            try:
+                columns[field] = Column.encode(cells, len(cells))
+            except TypeError:  # an unhashable cell
+                if field not in _SCALES:
+                    raise
+                bad = next(v for v in cells if not isinstance(v, Hashable))
+                raise ValueError(_refusal(field, bad)) from None
+        return cls(**columns)
+
+    def __len__(self) -> int:
+        return int(self.claim_id.codes.size)
+
+    def __iter__(self) -> Iterator[Rating]:
+        for cells in zip(*(getattr(self, field).cells() for field in RATING_FIELDS), strict=True):
+            yield Rating(*cells)
+
+    @overload
+    def __getitem__(self, index: int) -> Rating: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Rating]: ...
+    def __getitem__(self, index: int | slice) -> Rating | list[Rating]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("rating index out of range")
+        return Rating(
+            *(
+                column.values[column.codes[index]]
+                for column in (getattr(self, field) for field in RATING_FIELDS)
+            )
+        )
+
+    def take(self, index: npt.NDArray[np.int64]) -> RatingTable:
+        return RatingTable(*(getattr(self, field).take(index) for field in RATING_FIELDS))
+
+
 @dataclass(frozen=True)
 class _Coded:
     """One field of the deduplicated ratings as integer codes (MISSING where not rated)."""
@@ -71,7 +182,20 @@ class _Coded:
     domain: npt.NDArray[np.float64]
 
 
-def agreement_report(ratings: Iterable[Rating], level: str | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Prepared:
+    """Deduplicated ratings with claims and reviewers numbered in sorted order."""
+
+    table: RatingTable
+    unit_idx: npt.NDArray[np.int64]
+    reviewer_idx: npt.NDArray[np.int64]
+    n_units: int
+    names: list[str]
+
+
+def agreement_report(
+    ratings: Iterable[Rating] | RatingTable, level: str | None = None
+) -> dict[str, Any]:
     """Agreement over `ratings`: alpha per field, kappa per reviewer pair per field, chains.
 
     `level` overrides the level of measurement of the two grade fields (attribution type is a
@@ -88,12 +212,19 @@ def agreement_report(ratings: Iterable[Rating], level: str | None = None) -> dic
     """
     if level is not None and level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
-    rows, unit_idx, reviewer_idx, n_units, names = _prepare(ratings)
-
+    prepared = _prepare(ratings)
+    table, unit_idx, reviewer_idx, n_units = (
+        prepared.table,
+        prepared.unit_idx,
+        prepared.reviewer_idx,
+        prepared.n_units,
+    )
     coded = {
-        "information_credibility": _code_credibility(rows),
-        "source_reliability": _code_reliability(rows),
-        "attribution_type": _code_categories(rows),
+        "information_credibility": _code_grades(
+            table.information_credibility, "information_credibility"
+        ),
+        "source_reliability": _code_grades(table.source_reliability, "source_reliability"),
+        "attribution_type": _code_categories(table.attribution_type),
     }
     report: dict[str, Any] = {}
     for field in FIELDS:
@@ -107,60 +238,79 @@ def agreement_report(ratings: Iterable[Rating], level: str | None = None) -> dic
             "units": units,
             "reviewers": reviewers,
         }
-    report["pairwise"] = _pairwise(unit_idx, reviewer_idx, coded, n_units, names)
-    report["chains"] = chain_agreement(rows, unit_idx, reviewer_idx, n_units)
+    report["pairwise"] = _pairwise(unit_idx, reviewer_idx, coded, n_units, prepared.names)
+    report["chains"] = _chains(prepared)
     return report
 
 
 # ---------------------------------------------------------------- preparing the data
 
 
-def _prepare(
-    ratings: Iterable[Rating],
-) -> tuple[list[Rating], npt.NDArray[np.int64], npt.NDArray[np.int64], int, list[str]]:
+def _prepare(ratings: Iterable[Rating] | RatingTable) -> _Prepared:
     """Drop final ratings, number claims and reviewers, keep one rating per (claim, reviewer).
 
     Claims and reviewers are numbered in sorted order, not input order, so the database and a
     CSV listing the same ratings in other orders give bit-identical figures (every
     floating-point sum runs in the same order). A repeated (claim, reviewer) keeps its last
     rating; duplicates are found with numpy rather than a dict of 500,000 tuple keys."""
-    rows = [r for r in ratings if not r.final]
-    claims = list(map(attrgetter("claim_id"), rows))
-    reviewers = list(map(attrgetter("reviewer"), rows))
-    distinct = set(claims)
-    # Plain sort when every id is an int (the database case): same order, no key calls.
-    ordered = (
-        sorted(distinct)
-        if all(type(c) is int for c in distinct)
-        else sorted(distinct, key=_claim_order)
-    )
-    unit_of = {c: i for i, c in enumerate(ordered)}
-    names = sorted(set(reviewers))
-    reviewer_of = {name: i for i, name in enumerate(names)}
-    unit_idx = np.fromiter(map(unit_of.__getitem__, claims), np.int64, len(rows))
-    reviewer_idx = np.fromiter(map(reviewer_of.__getitem__, reviewers), np.int64, len(rows))
+    table = ratings if isinstance(ratings, RatingTable) else RatingTable.from_ratings(ratings)
+    unit_of_value, n_units = _claim_numbers(table.claim_id)
+    reviewer_of_value, names = _sorted_numbers(table.reviewer)
+    unit_idx = unit_of_value[table.claim_id.codes]
+    reviewer_idx = reviewer_of_value[table.reviewer.codes]
     pair_key = unit_idx * max(len(names), 1) + reviewer_idx
     _, from_end = np.unique(pair_key[::-1], return_index=True)
-    if from_end.size < len(rows):
-        keep = np.sort(len(rows) - 1 - from_end)
-        rows = [rows[i] for i in keep.tolist()]
+    if from_end.size < pair_key.size:
+        keep = np.sort(pair_key.size - 1 - from_end)
+        table = table.take(keep)
         unit_idx, reviewer_idx = unit_idx[keep], reviewer_idx[keep]
-    return rows, unit_idx, reviewer_idx, len(unit_of), names
+    return _Prepared(table, unit_idx, reviewer_idx, n_units, names)
+
+
+def _sorted_numbers(column: Column) -> tuple[npt.NDArray[np.int64], list[Any]]:
+    """Each of the column's values numbered by its rank among the distinct values in use
+    (-1 if unused), and those distinct values in order."""
+    used = column.used()
+    distinct = sorted({value for value, on in zip(column.values, used.tolist(), strict=True) if on})
+    rank_of = {value: i for i, value in enumerate(distinct)}
+    ranks = np.fromiter(
+        (rank_of[v] if on else -1 for v, on in zip(column.values, used.tolist(), strict=True)),
+        np.int64,
+        len(column.values),
+    )
+    return ranks, distinct
+
+
+def _claim_numbers(column: Column) -> tuple[npt.NDArray[np.int64], int]:
+    """Like `_sorted_numbers` for claim ids (ints before strings): with numpy when every id is
+    an int, as from the database, where the 200,000 ids of a project sort in milliseconds."""
+    values = column.values
+    if values and all(type(v) is int for v in values):
+        try:
+            ids = np.array(values, dtype=np.int64)
+        except OverflowError:
+            pass
+        else:
+            used = column.used()
+            distinct, ranks = np.unique(ids[used], return_inverse=True)
+            numbers = np.full(len(values), -1, dtype=np.int64)
+            numbers[used] = ranks
+            return numbers, int(distinct.size)
+    used = column.used()
+    distinct = sorted(
+        {v for v, on in zip(values, used.tolist(), strict=True) if on}, key=_claim_order
+    )
+    rank_of = {value: i for i, value in enumerate(distinct)}
+    numbers = np.fromiter(
+        (rank_of[v] if on else -1 for v, on in zip(values, used.tolist(), strict=True)),
+        np.int64,
+        len(values),
+    )
+    return numbers, len(distinct)
 
 
 def _claim_order(claim_id: int | str) -> tuple[bool, int | str]:
     return (isinstance(claim_id, str), claim_id)
-
-
-def _encode(rows: Sequence[Rating], field: str, table: dict[Any, int], scale: str) -> Any:
-    """The field's values as int16 codes through `table` (C-speed map, no Python loop body);
-    a value outside the table is a caller's bug worth a clear message, not a silent gap."""
-    values = list(map(attrgetter(field), rows))
-    try:
-        return np.fromiter(map(table.__getitem__, values), np.int16, len(values))
-    except (KeyError, TypeError):
-        bad = next(v for v in values if not isinstance(v, Hashable) or v not in table)
-        raise ValueError(f"{field.replace('_', ' ')} must be one of {scale}, got {bad!r}") from None
 
 
 RELIABILITY_TABLE: dict[Any, int] = {
@@ -174,22 +324,46 @@ CREDIBILITY_TABLE: dict[Any, int] = {
     CREDIBILITY_UNJUDGED: MISSING,
     None: MISSING,
 }
+_SCALES: dict[str, str] = {
+    "source_reliability": "A–F",
+    "information_credibility": "1–6",
+    "attribution_type": "the attribution types",
+}
+_GRADE_TABLES: dict[str, dict[Any, int]] = {
+    "source_reliability": RELIABILITY_TABLE,
+    "information_credibility": CREDIBILITY_TABLE,
+}
 
 
-def _code_reliability(rows: Sequence[Rating]) -> _Coded:
-    return _Coded(_encode(rows, "source_reliability", RELIABILITY_TABLE, "A–F"), GRADE_DOMAIN)
+def _refusal(field: str, bad: Any) -> str:
+    return f"{field.replace('_', ' ')} must be one of {_SCALES[field]}, got {bad!r}"
 
 
-def _code_credibility(rows: Sequence[Rating]) -> _Coded:
-    return _Coded(_encode(rows, "information_credibility", CREDIBILITY_TABLE, "1–6"), GRADE_DOMAIN)
+def _encode(column: Column, field: str, table: dict[Any, int]) -> npt.NDArray[np.int16]:
+    """The column's cells as int16 codes through `table`, looked up once per distinct value;
+    a value in use outside the table is a caller's bug worth a clear message, not a gap."""
+    lookup = np.full(len(column.values), MISSING, dtype=np.int16)
+    for i, (value, on) in enumerate(zip(column.values, column.used().tolist(), strict=True)):
+        if not on:
+            continue
+        try:
+            lookup[i] = table[value]
+        except (KeyError, TypeError):
+            raise ValueError(_refusal(field, value)) from None
+    return lookup[column.codes]
 
 
-def _code_categories(rows: Sequence[Rating]) -> _Coded:
+def _code_grades(column: Column, field: str) -> _Coded:
+    return _Coded(_encode(column, field, _GRADE_TABLES[field]), GRADE_DOMAIN)
+
+
+def _code_categories(column: Column) -> _Coded:
     """Attribution types as codes 0..k-1 in name order; blank is missing."""
-    categories = sorted({r.attribution_type for r in rows if r.attribution_type})
+    used = column.used().tolist()
+    categories = sorted({v for v, on in zip(column.values, used, strict=True) if on and v})
     table: dict[Any, int] = {name: i for i, name in enumerate(categories)}
     table.update({None: MISSING, "": MISSING})
-    codes = _encode(rows, "attribution_type", table, "the attribution types")
+    codes = _encode(column, "attribution_type", table)
     return _Coded(codes, np.arange(len(categories), dtype=np.float64))
 
 
@@ -373,12 +547,7 @@ def _name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def chain_agreement(
-    rows: Sequence[Rating],
-    unit_idx: npt.NDArray[np.int64] | None = None,
-    reviewer_idx: npt.NDArray[np.int64] | None = None,
-    n_units: int | None = None,
-) -> dict[str, Any]:
+def chain_agreement(ratings: Iterable[Rating] | RatingTable) -> dict[str, Any]:
     """How far reviewers' chains for the same claim coincide.
 
     Only non-empty chains count (an empty chain means "not recorded", like a missing grade),
@@ -391,11 +560,15 @@ def chain_agreement(
       sets of hop names (|A ∩ B| / |A ∪ B|; order ignored), then the mean over claims, so a
       claim rated by many reviewers weighs no more than one rated by two.
 
-    Pass `rows` already deduplicated (as `agreement_report` does); the index arrays are
-    optional and rebuilt when absent.
+    Final ratings and repeats are dropped as in `agreement_report`.
     """
-    if unit_idx is None or reviewer_idx is None or n_units is None:
-        rows, unit_idx, reviewer_idx, n_units, _ = _prepare(rows)
+    return _chains(_prepare(ratings))
+
+
+def _chains(prepared: _Prepared) -> dict[str, Any]:
+    """`chain_agreement` of prepared ratings: numpy over chain numbers, Python only per
+    distinct chain (a project has far fewer distinct chains than ratings)."""
+    unit_idx, reviewer_idx, n_units = prepared.unit_idx, prepared.reviewer_idx, prepared.n_units
     empty: dict[str, Any] = {
         "units": 0,
         "reviewers": 0,
@@ -403,26 +576,28 @@ def chain_agreement(
         "mean_hop_overlap": None,
     }
     # Number distinct chains by their normalised form, in sorted order (input order must not
-    # matter, see `_index`); each distinct raw chain is normalised once however many
-    # reviewers gave it.
-    raw = [r.chain for r in rows]
-    # Far fewer distinct hop names than chains: normalise each name once.
+    # matter, see `_prepare`); each distinct raw chain is normalised once however many
+    # reviewers gave it, and each hop name once however many chains hold it.
+    column = prepared.table.chain
     name_keys: dict[str, str] = {}
-    distinct_chains = set(raw)
-    for chain in distinct_chains:
+    key_of_value: list[tuple[str, ...] | None] = []
+    for chain, on in zip(column.values, column.used().tolist(), strict=True):
+        if not (on and chain):
+            key_of_value.append(None)
+            continue
         for name in chain:
             if name not in name_keys:
                 name_keys[name] = _name_key(name)
-    normal = name_keys.__getitem__
-    key_of_raw = {chain: tuple(map(normal, chain)) for chain in distinct_chains if chain}
-    keys = sorted(set(key_of_raw.values()))
+        key_of_value.append(tuple(map(name_keys.__getitem__, chain)))
+    keys = sorted({key for key in key_of_value if key is not None})
     id_of_key = {key: i for i, key in enumerate(keys)}
-    id_of_raw: dict[tuple[str, ...], int] = {
-        chain: id_of_key[key] for chain, key in key_of_raw.items()
-    }
-    id_of_raw[()] = -1
+    lookup = np.fromiter(
+        (-1 if key is None else id_of_key[key] for key in key_of_value),
+        np.int64,
+        len(key_of_value),
+    )
     hop_sets = [frozenset(key) for key in keys]
-    chain_ids = np.fromiter(map(id_of_raw.__getitem__, raw), np.int64, len(rows))
+    chain_ids = lookup[column.codes]
     has_chain = chain_ids >= 0
     units, raters, chains = unit_idx[has_chain], reviewer_idx[has_chain], chain_ids[has_chain]
     per_unit = np.bincount(units, minlength=n_units)
