@@ -164,9 +164,10 @@ def assessments_for_article(
             reviewer_ids = [i for i in wanted if i == who.id]  # type: ignore[misc]
     query = (
         select(Assessment, Reviewer.name)
-        .join(Claim, col(Claim.id) == Assessment.claim_id)
         .join(Reviewer, col(Reviewer.id) == Assessment.reviewer_id)
-        .where(Claim.article_id == article_id)
+        # Driven by the article's claims (not a join SQLite may start from the reviewer's
+        # thousands of assessments when it has no statistics).
+        .where(col(Assessment.claim_id).in_(select(Claim.id).where(Claim.article_id == article_id)))
     )
     if reviewer_ids is not None:
         query = query.where(col(Assessment.reviewer_id).in_(reviewer_ids))

@@ -30,6 +30,9 @@ class Article(SQLModel, table=True):
     fetched_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow, index=True)
     released_at: datetime | None = None
+    # Bumped by database triggers whenever the article's claims or assessments change
+    # (migration 0003): a cheap "has anything changed?" for the pages' caches.
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Claim(SQLModel, table=True):

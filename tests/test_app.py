@@ -141,6 +141,7 @@ def test_walk_edit_attribute_rate_and_export(app: AppTest, sqlite_url: str) -> N
 
     # merge claim 2 with 3, then split it back at the same point
     second = app.text[0].value
+    app.toggle(key="bounds_open").set_value(True).run()
     app.button(key="merge_next").click().run()
     assert claim_heading(app) == "Claim 2 of 15"
     merged = app.text[0].value
@@ -160,6 +161,7 @@ def test_walk_edit_attribute_rate_and_export(app: AppTest, sqlite_url: str) -> N
     app.selectbox(key="f_type").set_value("direct_quote")
     app.text_input(key="f_speaker").input("Alexander Stubb")
     app.text_input(key="f_cue").input("told")
+    app.toggle(key="chain_open").set_value(True).run()
     for name in STUBB_CHAIN:
         app.button(key="add_hop").click().run()
         uid = app.session_state["hop_uids"][-1]
@@ -224,6 +226,36 @@ def test_accept_and_next_rates_the_article_in_two_actions_per_claim(
     assert all(a.source_reliability == "C" for a in saved)
     assert "every claim of this article is rated" in " ".join(s.value for s in app.success).lower()
     assert any("16 accepted unchanged" in c.value for c in app.caption)
+
+
+def test_chain_edits_survive_closing_the_chain_editor(app: AppTest, sqlite_url: str) -> None:
+    sign_in(app)
+    import_demo(app)
+    open_annotate(app)
+    app.button(key="reject_suggestion").click().run()
+    assert any("No chain yet" in c.value for c in app.caption)
+    assert not [t for t in app.text_input if str(t.key).startswith("hop_name_")]
+    app.toggle(key="chain_open").set_value(True).run()
+    for name in ("Vladimir Putin", "TASS"):
+        app.button(key="add_hop").click().run()
+        app.text_input(key=f"hop_name_{app.session_state['hop_uids'][-1]}").input(name).run()
+    first = app.session_state["hop_uids"][0]
+    app.selectbox(key=f"hop_kind_{first}").set_value("head_of_state").run()
+    # typed, then the editor closed before saving: nothing typed is lost
+    app.toggle(key="chain_open").set_value(False).run()
+    assert not [t for t in app.text_input if str(t.key).startswith("hop_name_")]
+    app.run()
+    app.toggle(key="chain_open").set_value(True).run()
+    names = [t.value for t in app.text_input if str(t.key).startswith("hop_name_")]
+    assert names == ["Vladimir Putin", "TASS"]
+    app.toggle(key="chain_open").set_value(False).run()
+    app.selectbox(key="f_rel").set_value("C")
+    app.button(key="save").click().run()
+    assert not app.exception
+    rows = list(csv.DictReader(io.StringIO(csv_bytes(database(sqlite_url)).decode("utf-8"))))
+    assert [(r["chain"], r["chain_kinds"]) for r in rows] == [
+        ("Vladimir Putin > TASS", "head_of_state > unknown")
+    ]
 
 
 def test_article_text_with_html_is_shown_as_text(app: AppTest) -> None:

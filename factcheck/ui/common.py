@@ -9,6 +9,7 @@ callbacks included."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -81,6 +82,21 @@ def engine() -> Engine:
 def read(work: Callable[[Session], T]) -> T:
     with read_session(engine()) as session:
         return work(session)
+
+
+def remembered(key: str, seconds: float, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in this browser session for `seconds`: for figures that change slowly
+    and cost a query on every rerun otherwise. `forget(key)` when this session changed them."""
+    now = time.monotonic()
+    stored = st.session_state.get(f"_remembered_{key}")
+    if stored is None or now - stored[0] > seconds:
+        stored = (now, compute())
+        st.session_state[f"_remembered_{key}"] = stored
+    return stored[1]  # type: ignore[no-any-return]
+
+
+def forget(key: str) -> None:
+    st.session_state.pop(f"_remembered_{key}", None)
 
 
 def run_write(work: Callable[[Session], T], *, retry_on_integrity: bool = False) -> T | None:

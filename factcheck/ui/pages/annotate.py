@@ -12,9 +12,9 @@ from factcheck import articles as article_service
 from factcheck import claims as claim_service
 from factcheck.assessments import save_assessment
 from factcheck.errors import describe_validation_error
-from factcheck.render import article_html, chain_dot, legend_html
+from factcheck.render import chain_dot, legend_html
 from factcheck.scoring import sourcing_score
-from factcheck.ui.common import read, require_reviewer, run_write
+from factcheck.ui.common import forget, read, remembered, require_reviewer, run_write
 from schemas.records import AssessmentInput
 from schemas.spans import ChainHop
 from schemas.vocab import (
@@ -32,6 +32,7 @@ KINDS = [k.value for k in SourceKind]
 RELATIONS = ["", *[r.value for r in Relation]]
 RELIABILITY = ["", *RELIABILITY_MEANINGS]
 CREDIBILITY = [0, *CREDIBILITY_MEANINGS]
+STATS_SECONDS = 30  # the acceptance counts are refreshed after a save, or at least this often
 
 reviewer = require_reviewer()
 reviewer_name = reviewer.name
@@ -47,7 +48,11 @@ if "article_id" not in ss:
     ss["article_id"] = recent[0].id
 article_id: int = ss["article_id"]
 try:
-    workspace = read(lambda s: annotation.load_workspace(s, article_id, reviewer))
+    workspace = read(
+        lambda s: annotation.current_workspace(
+            s, article_id, reviewer, ss.setdefault("workspace_cache", {})
+        )
+    )
 except Exception as error:  # article deleted meanwhile
     st.warning(str(error))
     ss.pop("article_id", None)
@@ -87,20 +92,46 @@ def _new_hop_uid() -> int:
     return ss["hop_seq"]
 
 
-def _set_hops(chain: list[ChainHop]) -> None:
-    # Forget the previous form's hop widgets: their keys would pile up in the session state
-    # claim after claim, and every widget call scans that state.
+HOP_FIELDS = ("hop_name_", "hop_kind_", "hop_rel_")
+
+
+def _put_hop(uid: int, name: str, kind: str, relation: str) -> None:
+    """The chain lives in `hops` (uid -> [name, kind, relation]), not in the hop widgets: those
+    are drawn only while "Edit chain" is on, and Streamlit forgets a widget's value once it
+    is not drawn. The widgets' keys are seeded from it and copy edits back (`_sync_hop`)."""
+    ss.setdefault("hops", {})[uid] = [name, kind, relation]
+    for prefix, value in zip(HOP_FIELDS, (name, kind, relation), strict=True):
+        ss[f"{prefix}{uid}"] = value
+
+
+def _sync_hop(uid: int) -> None:
+    ss["hops"][uid] = [str(ss.get(f"{prefix}{uid}") or "") for prefix in HOP_FIELDS]
+
+
+def _set_hop_rows(rows: list[list[str]]) -> None:
+    # Forget the previous hops' widget keys: they would pile up in the session state claim
+    # after claim, and every widget call scans that state.
     for old in ss.get("hop_uids", []):
-        for prefix in ("hop_name_", "hop_kind_", "hop_rel_"):
+        for prefix in HOP_FIELDS:
             ss.pop(f"{prefix}{old}", None)
+    ss["hops"] = {}
     uids = []
-    for hop in chain:
+    for name, kind, relation in rows:
         uid = _new_hop_uid()
-        ss[f"hop_name_{uid}"] = hop.name
-        ss[f"hop_kind_{uid}"] = hop.kind.value
-        ss[f"hop_rel_{uid}"] = hop.relation.value if hop.relation else ""
+        _put_hop(uid, name, kind, relation)
         uids.append(uid)
     ss["hop_uids"] = uids
+
+
+def _set_hops(chain: list[ChainHop]) -> None:
+    _set_hop_rows([[h.name, h.kind.value, h.relation.value if h.relation else ""] for h in chain])
+
+
+def reopen_chain_editor() -> None:
+    """Fresh hop widgets (new keys, seeded from the chain) each time the editor opens:
+    widgets Streamlit stopped drawing may come back with stale values under their old keys."""
+    if ss.get("chain_open"):
+        _set_hop_rows([list(ss["hops"][uid]) for uid in ss.get("hop_uids", [])])
 
 
 def load_form(draft: AssessmentInput, origin: str, claim_id: int) -> None:
@@ -124,17 +155,18 @@ def load_form(draft: AssessmentInput, origin: str, claim_id: int) -> None:
 
 
 def current_chain() -> list[ChainHop]:
+    """The chain being edited; hops without a name are left out."""
     hops = []
+    stored = ss.get("hops", {})
     for index, uid in enumerate(ss.get("hop_uids", [])):
-        name = str(ss.get(f"hop_name_{uid}", "")).strip()
-        if not name:
+        name, kind, relation = stored.get(uid, ["", "unknown", ""])
+        if not name.strip():
             continue
-        relation = ss.get(f"hop_rel_{uid}") or None
         hops.append(
             ChainHop(
-                name=name,
-                kind=ss.get(f"hop_kind_{uid}", "unknown"),
-                relation=relation if index else None,
+                name=name.strip(),
+                kind=kind or "unknown",
+                relation=(relation or None) if index else None,
             )
         )
     return hops
@@ -177,7 +209,7 @@ def prepare_form(claim_id: int) -> None:
         return
     mine = workspace.mine.get(claim_id)
     if mine is not None:
-        view = read(lambda s: annotation.assessment_view(s, mine, reviewer_name))
+        view = read(lambda s: annotation.assessment_view(s, mine.assessment_id, reviewer_name))
         load_form(annotation.draft_from_assessment(view), "saved", claim_id)
     else:
         draft = suggested_draft(claim_id)
@@ -225,6 +257,7 @@ def save_current(then_next: bool = False) -> bool:
         return False
     grade = f"{saved.source_reliability or ''}{saved.information_credibility or ''}" or "no grade"
     ss["flash"] = ("success", f"Saved claim {claim_id} ({grade}).")
+    forget("suggestion_stats")
     ss["form_claim"] = None  # reload from the database on the next run
     if then_next:
         rated = workspace.rated_ids | {claim_id}
@@ -271,9 +304,7 @@ def reject_suggestion() -> None:
 
 def add_hop(name: str = "", kind: str = "unknown") -> None:
     uid = _new_hop_uid()
-    ss[f"hop_name_{uid}"] = name
-    ss[f"hop_kind_{uid}"] = kind
-    ss[f"hop_rel_{uid}"] = "reported_by" if ss.get("hop_uids") else ""
+    _put_hop(uid, name, kind, "reported_by" if ss.get("hop_uids") else "")
     ss["hop_uids"] = [*ss.get("hop_uids", []), uid]
 
 
@@ -296,6 +327,7 @@ def move_hop(uid: int, step: int) -> None:
 
 def remove_hop(uid: int) -> None:
     ss["hop_uids"] = [u for u in ss["hop_uids"] if u != uid]
+    ss["hops"].pop(uid, None)
 
 
 def edit_claims(action: str) -> None:
@@ -342,6 +374,73 @@ def edit_claims(action: str) -> None:
             ss.pop(key, None)
 
 
+def chain_editor() -> None:
+    """One row of widgets per hop, with the registry menu and "Add empty hop"."""
+    for index, uid in enumerate(ss.get("hop_uids", [])):
+        h = st.columns([4, 3, 3, 3], vertical_alignment="bottom")
+        h[0].text_input(
+            "Name",
+            key=f"hop_name_{uid}",
+            label_visibility="collapsed" if index else "visible",
+            on_change=_sync_hop,
+            args=(uid,),
+        )
+        h[1].selectbox(
+            "Kind",
+            KINDS,
+            key=f"hop_kind_{uid}",
+            label_visibility="collapsed" if index else "visible",
+            on_change=_sync_hop,
+            args=(uid,),
+        )
+        h[2].selectbox(
+            "Relation",
+            RELATIONS,
+            key=f"hop_rel_{uid}",
+            disabled=index == 0,
+            format_func=lambda v: v or "— origin —",
+            label_visibility="collapsed" if index else "visible",
+            on_change=_sync_hop,
+            args=(uid,),
+        )
+        with h[3].container(horizontal=True, gap="small"):
+            st.button(
+                "",
+                icon=":material/arrow_upward:",
+                key=f"hop_up_{uid}",
+                on_click=move_hop,
+                args=(uid, -1),
+                disabled=index == 0,
+                help="Move up",
+            )
+            st.button(
+                "",
+                icon=":material/arrow_downward:",
+                key=f"hop_down_{uid}",
+                on_click=move_hop,
+                args=(uid, 1),
+                help="Move down",
+            )
+            st.button(
+                "",
+                icon=":material/close:",
+                key=f"hop_remove_{uid}",
+                on_click=remove_hop,
+                args=(uid,),
+                help="Remove hop",
+            )
+    c1, c2 = st.columns([3, 1])
+    registry = read(annotation.registry_choices)
+    c1.selectbox(
+        "Add a hop from the sources registry",
+        [None, *registry],
+        format_func=lambda v: "—" if v is None else f"{v[0]} ({v[1]})",
+        key="hop_from_registry",
+        on_change=add_registry_hop,
+    )
+    c2.button("Add empty hop", key="add_hop", on_click=add_hop)
+
+
 # ------------------------------------------------------------------ header
 st.title(article.title)
 meta = " · ".join(part for part in (article.outlet, article.author, article.published_at) if part)
@@ -377,7 +476,7 @@ with text_col:
         "Show suggestions in the text", key="suggest_all", help="Suggest for the whole article"
     )
     suggested_ids = set(suggestions()) - workspace.rated_ids if show_suggested else set()
-    st.html(article_html(article.text, workspace.highlights(suggested_ids), claim_id))
+    st.html(workspace.article_html(suggested_ids, claim_id))
     st.html(legend_html())
     if show_suggested:
         summary = suggestions()
@@ -450,7 +549,8 @@ with work_col:
     st.text(claim.text)
     st.caption(f"characters {claim.start}–{claim.end} · {claim.kind}")
 
-    with st.expander("Edit claim boundaries"):
+    # Drawn only when asked for: a rerun draws a dozen fewer widgets (each costs time).
+    if st.toggle("Edit claim boundaries", key="bounds_open"):
         length = claim.end - claim.start
         b1, b2 = st.columns(2)
         b1.button("Merge with next", key="merge_next", on_click=edit_claims, args=("merge",))
@@ -516,64 +616,15 @@ with work_col:
     t3.text_input("Cue", key="f_cue")
 
     st.markdown("##### Chain (origin → publisher)")
-    for index, uid in enumerate(ss.get("hop_uids", [])):
-        h = st.columns([4, 3, 3, 3], vertical_alignment="bottom")
-        h[0].text_input(
-            "Name", key=f"hop_name_{uid}", label_visibility="collapsed" if index else "visible"
-        )
-        h[1].selectbox(
-            "Kind",
-            KINDS,
-            key=f"hop_kind_{uid}",
-            label_visibility="collapsed" if index else "visible",
-        )
-        h[2].selectbox(
-            "Relation",
-            RELATIONS,
-            key=f"hop_rel_{uid}",
-            disabled=index == 0,
-            format_func=lambda v: v or "— origin —",
-            label_visibility="collapsed" if index else "visible",
-        )
-        with h[3].container(horizontal=True, gap="small"):
-            st.button(
-                "",
-                icon=":material/arrow_upward:",
-                key=f"hop_up_{uid}",
-                on_click=move_hop,
-                args=(uid, -1),
-                disabled=index == 0,
-                help="Move up",
-            )
-            st.button(
-                "",
-                icon=":material/arrow_downward:",
-                key=f"hop_down_{uid}",
-                on_click=move_hop,
-                args=(uid, 1),
-                help="Move down",
-            )
-            st.button(
-                "",
-                icon=":material/close:",
-                key=f"hop_remove_{uid}",
-                on_click=remove_hop,
-                args=(uid,),
-                help="Remove hop",
-            )
-    c1, c2 = st.columns([3, 1])
-    registry = read(annotation.registry_choices)
-    c1.selectbox(
-        "Add a hop from the sources registry",
-        [None, *registry],
-        format_func=lambda v: "—" if v is None else f"{v[0]} ({v[1]})",
-        key="hop_from_registry",
-        on_change=add_registry_hop,
-    )
-    c2.button("Add empty hop", key="add_hop", on_click=add_hop)
     chain = current_chain()
     if len(chain) > 1:
         st.graphviz_chart(chain_dot(chain))
+    elif chain:
+        st.text(f"{chain[0].name} ({chain[0].kind.value})")
+    else:
+        st.caption("No chain yet.")
+    if st.toggle("Edit chain", key="chain_open", on_change=reopen_chain_editor):
+        chain_editor()
 
     st.markdown("##### Rating")
     g1, g2 = st.columns(2)
@@ -614,7 +665,11 @@ with work_col:
         type="primary",
         width="stretch",
     )
-    stats = read(lambda s: annotation.suggestion_stats(s, reviewer.id))  # type: ignore[arg-type]
+    stats = remembered(
+        "suggestion_stats",
+        STATS_SECONDS,
+        lambda: read(lambda s: annotation.suggestion_stats(s, reviewer.id)),  # type: ignore[arg-type]
+    )
     if stats.total:
         st.caption(
             f"Your suggestions so far: {stats.accepted} accepted unchanged, {stats.edited} edited, "
