@@ -784,9 +784,9 @@ def main() -> None:
     if args.pg_url:
         with pg_database(args.pg_url) as url:
             lines = run_engine("postgres", url, args, size)
-            from factcheck.ui.common import _engine_for
+            from factcheck.ui.common import forget_engines
 
-            _engine_for.clear()  # let the database be dropped
+            forget_engines()  # let the database be dropped
         print_table(f"PostgreSQL {pg_version}", header, lines)
 
 

@@ -9,6 +9,7 @@ callbacks included."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -63,9 +64,29 @@ def database_url() -> str:
     return normalize_database_url(get_settings().database_url)
 
 
-@st.cache_resource(show_spinner=False)
+# One engine per database for the whole server process, as st.cache_resource would keep it,
+# but found with one dictionary lookup: pages ask for it several times per rerun, and
+# cache_resource hashes its arguments and checks its stats on every call.
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
 def _engine_for(url: str) -> Engine:
-    return make_engine(url)
+    engine = _ENGINES.get(url)
+    if engine is None:
+        with _ENGINES_LOCK:  # sessions run in threads: build each engine (and migrate) once
+            engine = _ENGINES.get(url)
+            if engine is None:
+                engine = _ENGINES[url] = make_engine(url)
+    return engine
+
+
+def forget_engines() -> None:
+    """Close every engine's connections (so a throwaway database can be dropped)."""
+    with _ENGINES_LOCK:
+        for engine in _ENGINES.values():
+            engine.dispose()
+        _ENGINES.clear()
 
 
 def engine() -> Engine:
