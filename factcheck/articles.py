@@ -3,6 +3,7 @@ one transaction: an article is in the database whole or not at all."""
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ from factcheck import access
 from factcheck.access import ActorLike
 from factcheck.errors import DuplicateError, InputError, NotFoundError
 from factcheck.models import Article, Assessment, ChainHopRow, Claim
-from factcheck.split import split_into_claims
+from factcheck.split import SplitResult, split_into_claims
 from factcheck.textio import DecodedArticle, content_hash, decode_article
 from schemas.records import ArticleMeta
 
@@ -33,8 +34,12 @@ def import_text(
     source_file: str | None = None,
     html: str | None = None,
     fetched_at: datetime | None = None,
+    split: SplitResult | None = None,
 ) -> Article:
-    """Store `text` as an article split into claims; refuse text that is already stored."""
+    """Store `text` as an article split into claims; refuse text that is already stored.
+
+    `split` is `split_into_claims(text)` when the caller has it already (a batch import
+    splits in worker processes), so it is not worked out twice."""
     meta = meta or ArticleMeta()
     if not text.strip():
         raise InputError(f"{source_file or 'the article'} is empty: nothing to import")
@@ -47,7 +52,8 @@ def import_text(
             f"({existing.title!r})",
             existing_id=existing.id,
         )
-    split = split_into_claims(text)
+    if split is None:
+        split = split_into_claims(text)
     article = Article(
         title=meta.title or _title_from(text, source_file),
         outlet=meta.outlet,
@@ -116,7 +122,11 @@ def _safe_published(value: str | None) -> str | None:
 
 
 def import_decoded(
-    session: Session, decoded: DecodedArticle, meta: ArticleMeta, source_file: str
+    session: Session,
+    decoded: DecodedArticle,
+    meta: ArticleMeta,
+    source_file: str,
+    split: SplitResult | None = None,
 ) -> Article:
     return import_text(
         session,
@@ -124,6 +134,7 @@ def import_decoded(
         meta_for(decoded, meta),
         source_file=source_file,
         html=decoded.html,
+        split=split,
     )
 
 
@@ -168,12 +179,16 @@ def list_articles(
     offset: int = 0,
     limit: int | None = None,
     reviewer_id: int | None = None,
+    counts_cache: MutableMapping[tuple[int, int, int | None], tuple[int, int]] | None = None,
 ) -> list[ArticleRow]:
     """One page of articles, newest first, with claim counts and this reviewer's progress,
-    in a fixed number of queries whatever the page size."""
-    query = select(Article.id, Article.title, Article.outlet, Article.published_at).order_by(
-        col(Article.id).desc()
-    )
+    in a fixed number of queries whatever the page size.
+
+    With `counts_cache` (a browser session's), counts are kept per article revision: a rerun
+    over the same page, where no article changed, is one query instead of three."""
+    query = select(
+        Article.id, Article.title, Article.outlet, Article.published_at, Article.revision
+    ).order_by(col(Article.id).desc())
     condition = _search_filter(search)
     if condition is not None:
         query = query.where(condition)
@@ -181,9 +196,32 @@ def list_articles(
     if limit is not None:
         query = query.limit(limit)
     page = session.exec(query).all()
-    ids = [row[0] for row in page]
-    if not ids:
-        return []
+    cache = counts_cache if counts_cache is not None else {}
+    keys = {row[0]: (row[0], row[4], reviewer_id) for row in page}
+    missing = [article_id for article_id, key in keys.items() if key not in cache]
+    if missing:
+        if len(cache) > 1000:  # the pages a reviewer walks through, not the whole archive
+            cache.clear()
+        claims, rated = _claim_counts(session, missing, reviewer_id)
+        for article_id in missing:
+            cache[keys[article_id]] = (claims.get(article_id, 0), rated.get(article_id, 0))
+    return [
+        ArticleRow(
+            id=row[0],
+            title=row[1],
+            outlet=row[2],
+            published_at=row[3],
+            claims=cache[keys[row[0]]][0],
+            rated=cache[keys[row[0]]][1],
+        )
+        for row in page
+    ]
+
+
+def _claim_counts(
+    session: Session, ids: list[int], reviewer_id: int | None
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Active claims per article, and how many of them the reviewer has rated."""
     claim_counts = dict(
         session.exec(
             select(Claim.article_id, func.count())
@@ -213,17 +251,7 @@ def list_articles(
                 .group_by(Claim.article_id)
             ).all()
         )
-    return [
-        ArticleRow(
-            id=row[0],
-            title=row[1],
-            outlet=row[2],
-            published_at=row[3],
-            claims=claim_counts.get(row[0], 0),
-            rated=rated_counts.get(row[0], 0),
-        )
-        for row in page
-    ]
+    return claim_counts, rated_counts
 
 
 def delete_article(session: Session, article_id: int, *, actor: ActorLike | None = None) -> Article:

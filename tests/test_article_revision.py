@@ -124,3 +124,36 @@ def test_annotate_page_reloads_only_when_the_article_changed(
     at.run()
     assert claim_heading(at) == "Claim 1 of 2"
     engine.dispose()
+
+
+def test_articles_page_progress_follows_ratings_made_elsewhere(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine(db_url)
+    article_id = write(engine, lambda s: articles.import_text(s, TEXT, ArticleMeta()).id)
+    write(engine, lambda s: articles.import_text(s, TEXT + " Later.", ArticleMeta()))
+    ana = write(engine, lambda s: get_or_create_reviewer(s, "ana"))
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    from factcheck.config import get_settings
+
+    get_settings.cache_clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["reviewer_name"] = "ana"
+    at.run()
+
+    def progress() -> dict[int, str]:
+        table = at.dataframe[0].value
+        return dict(zip(table["id"], table["my progress"], strict=True))
+
+    assert progress()[article_id] == "0/3"
+    at.run()  # counts kept: same figures
+    assert progress()[article_id] == "0/3"
+    with Session(engine) as session:
+        first = claims.list_claims(session, article_id)[0].id
+    write(engine, lambda s: save_assessment(s, first, ana, AssessmentInput(source_reliability="C")))
+    at.run()
+    assert progress()[article_id] == "1/3"
+    write(engine, lambda s: claims.drop_claim(s, first))
+    at.run()
+    assert progress()[article_id] == "0/2"
+    engine.dispose()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import time
 
+import pyarrow as pa
 import streamlit as st
+from sqlmodel import Session
 
 from factcheck import articles as article_service
+from factcheck.articles import ArticleRow
 from factcheck.batch_import import import_many, progress_text
 from factcheck.config import get_settings
 from factcheck.errors import describe_validation_error
@@ -81,21 +84,30 @@ with st.expander("Import articles", expanded=False):
                 st.error(message)
 
 search = st.text_input("Search title or outlet", key="article_search", placeholder="e.g. zerohedge")
-total = read(lambda s: article_service.count_articles(s, search))
 size_col, page_col = st.columns([1, 3])
 page_size = size_col.selectbox("Per page", PAGE_SIZES, key="article_page_size")
+
+
+def load_page(session: Session, page: int) -> tuple[int, list[ArticleRow]]:
+    """The number of matching articles and one page of them, in one read."""
+    total = article_service.count_articles(session, search)
+    page = min(page, max(1, -(-total // page_size)))
+    reviewer = find_reviewer(session, reviewer_name) if reviewer_name else None
+    rows = article_service.list_articles(
+        session,
+        search=search,
+        offset=(page - 1) * page_size,
+        limit=page_size,
+        reviewer_id=reviewer.id if reviewer else None,
+        counts_cache=st.session_state.setdefault("article_counts", {}),
+    )
+    return total, rows
+
+
+total, rows = read(lambda s: load_page(s, st.session_state.get("article_page") or 1))
 pages = max(1, -(-total // page_size))
 with page_col:
     page = st.pagination(pages, key="article_page") if pages > 1 else 1
-reviewer_id = None
-if reviewer_name:
-    reviewer = read(lambda s: find_reviewer(s, reviewer_name))
-    reviewer_id = reviewer.id if reviewer else None
-rows = read(
-    lambda s: article_service.list_articles(
-        s, search=search, offset=(page - 1) * page_size, limit=page_size, reviewer_id=reviewer_id
-    )
-)
 
 if not rows:
     st.info(
@@ -105,21 +117,23 @@ if not rows:
     )
 else:
     st.caption(f"{total} article{'s' if total != 1 else ''}")
+    # An Arrow table, not a list of dicts: Streamlit then skips building a pandas frame.
     st.dataframe(
-        [
-            {
-                "id": r.id,
-                "title": r.title,
-                "outlet": r.outlet or "",
-                "published": r.published_at or "",
-                "claims": r.claims,
-                "my progress": f"{r.rated}/{r.claims}",
-            }
-            for r in rows
-        ],
+        pa.Table.from_pylist(
+            [
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "outlet": r.outlet or "",
+                    "published": r.published_at or "",
+                    "claims": r.claims,
+                    "my progress": f"{r.rated}/{r.claims}",
+                }
+                for r in rows
+            ]
+        ),
         hide_index=True,
         width="stretch",
-        key="article_table",
     )
     labels = {r.id: f"{r.id} · {r.title[:80]}" for r in rows}
     chosen = st.selectbox("Article", list(labels), format_func=labels.get, key="article_choice")
