@@ -4,6 +4,7 @@ goes through html.escape: an article containing <script> shows those characters,
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -44,6 +45,15 @@ class HighlightedClaim:
 
 def _escape(fragment: str) -> str:
     return html.escape(fragment, quote=True).replace("\n", "<br>")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
+
+
+def markdown_literal(text: str) -> str:
+    """`text` shown as itself inside Streamlit markdown: every markdown, directive (`:red[…]`)
+    and HTML character backslash-escaped, so a hop named `**x**` shows its asterisks."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
 def article_html(

@@ -60,6 +60,9 @@ def _log_sign_ins() -> None:
 _log_sign_ins()
 
 
+REVIEWER_SECONDS = 30  # how long local mode trusts the reviewer record it looked up
+
+
 def database_url() -> str:
     return normalize_database_url(get_settings().database_url)
 
@@ -235,12 +238,21 @@ def require_reviewer() -> Reviewer:
         else:
             st.info("Choose or create a reviewer name in the sidebar to start.", icon="👤")
         st.stop()
-    reviewer = read(lambda s: find_reviewer(s, name))  # type: ignore[arg-type]
-    if get_settings().factcheck_team_mode and (reviewer is None or reviewer.disabled):
+    team_mode = get_settings().factcheck_team_mode
+    key = f"reviewer_{name}"
+
+    def lookup() -> Reviewer | None:
+        return read(lambda s: find_reviewer(s, name))  # type: ignore[arg-type]
+
+    # Team mode checks the account on every rerun (a disabled account is signed out at once);
+    # local mode has no accounts to disable, so the record is kept for a while.
+    reviewer = lookup() if team_mode else remembered(key, REVIEWER_SECONDS, lookup)
+    if team_mode and (reviewer is None or reviewer.disabled):
         sign_out()
         st.error("Your account was disabled or removed; ask an admin.", icon="🔒")
         st.stop()
     if reviewer is None:
+        forget(key)
         reviewer = run_write(lambda s: get_or_create_reviewer(s, name))  # type: ignore[arg-type]
     if reviewer is None:
         st.stop()

@@ -12,7 +12,7 @@ from factcheck import articles as article_service
 from factcheck import claims as claim_service
 from factcheck.assessments import save_assessment
 from factcheck.errors import describe_validation_error
-from factcheck.render import chain_dot, legend_html
+from factcheck.render import chain_dot, legend_html, markdown_literal
 from factcheck.scoring import sourcing_score
 from factcheck.ui.common import forget, read, remembered, require_reviewer, run_write
 from schemas.records import AssessmentInput
@@ -476,8 +476,7 @@ with text_col:
         "Show suggestions in the text", key="suggest_all", help="Suggest for the whole article"
     )
     suggested_ids = set(suggestions()) - workspace.rated_ids if show_suggested else set()
-    st.html(workspace.article_html(suggested_ids, claim_id))
-    st.html(legend_html())
+    st.html(workspace.article_html(suggested_ids, claim_id) + legend_html())
     if show_suggested:
         summary = suggestions()
         st.dataframe(
@@ -642,9 +641,10 @@ with work_col:
     )
     score = sourcing_score(chain, ss.get("f_type") or None, ss.get("f_primary") or None)
     with st.container(border=True):
-        st.markdown(f"**Suggested sourcing score: {score.score}/100**")
-        for reason in score.reasons or ["no deductions"]:
-            st.caption(reason)
+        reasons = "  \n".join(
+            f":gray[{markdown_literal(r)}]" for r in score.reasons or ["no deductions"]
+        )
+        st.markdown(f"**Suggested sourcing score: {score.score}/100**  \n{reasons}")
     st.checkbox("Translated", key="f_translated")
     st.text_input("Primary source URL", key="f_primary")
     k1, k2 = st.columns([1, 3])
