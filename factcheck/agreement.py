@@ -63,7 +63,7 @@ class Rating:
     final: bool = False
 
 
-class _Numbering(dict[Any, int]):
+class Numbering(dict[Any, int]):
     """Numbers keys in order of first sight: `map(numbering.__getitem__, values)` runs in C
     for every value already seen, so a column of 500,000 cells is coded without a loop body."""
 
@@ -87,7 +87,7 @@ class Column:
     @classmethod
     def encode(cls, cells: Iterable[Any], size: int = -1) -> Column:
         """Code `cells` (hashable) in order of first appearance."""
-        numbering = _Numbering()
+        numbering = Numbering()
         codes = np.fromiter(map(numbering.__getitem__, cells), np.int64, size)
         return cls(codes, list(numbering))
 

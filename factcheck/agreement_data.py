@@ -1,20 +1,22 @@
 """Where agreement figures get their ratings from: the database, or a ratings CSV in the export
-format (teams pool the CSVs of reviewers who worked offline). Both give `Rating` records with
-adjudicated (final) ratings left out, so `agreement_report` sees the same data either way."""
+format (teams pool the CSVs of reviewers who worked offline). Both give `Rating` records (the
+database a `RatingTable` of them) with adjudicated (final) ratings left out, so
+`agreement_report` sees the same data either way."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Connection, Select, and_, false, select
 from sqlmodel import Session, col
 
-from factcheck.agreement import Rating
+from factcheck.agreement import Column, Numbering, Rating, RatingTable
 from factcheck.chains import split_chain_text
 from factcheck.errors import InputError
 from factcheck.export import FORMULA_TRIGGERS
@@ -41,86 +43,179 @@ def ratings_from_db(
     session: Session,
     article_ids: list[int] | None = None,
     reviewers: list[str] | None = None,
-) -> list[Rating]:
-    """Every non-final assessment (optionally of some articles / reviewers) as a `Rating`.
+) -> RatingTable:
+    """Every non-final assessment (optionally of some articles / reviewers) as a `RatingTable`.
 
-    Two queries whatever the size of the project: the assessments, then all their chain hops
-    through the same filter (a join, not an IN list of ids, which would hit SQLite's
-    bound-parameter limit on large projects). Both run on the session's connection as Core
-    statements and are read in large batches: at 500,000 ratings the ORM's per-row loading
-    cost more than the database's own work."""
+    Three queries whatever the size of the project: the reviewers' names, the assessments, then
+    all their chain hops through the same filter (a join, not an IN list of ids, which would
+    hit SQLite's bound-parameter limit on large projects). They run on the session's
+    connection, read in large batches straight from the driver and coded into columns batch by
+    batch: at 500,000 ratings, SQLAlchemy rows and a `Rating` object per assessment cost more
+    than the database's own work. Ratings come in no particular order."""
     conditions: list[Any] = [col(Assessment.is_final) == false()]
     if article_ids:
         conditions.append(col(Claim.article_id).in_(article_ids))
     if reviewers:
         conditions.append(col(Reviewer.name).in_(reviewers))
 
-    def scoped(query: Select[Any], *, reviewer_join: bool) -> Select[Any]:
+    def scoped(query: Select[Any]) -> Select[Any]:
         if article_ids:
             query = query.join(Claim, col(Claim.id) == Assessment.claim_id)
-        if reviewer_join or reviewers:
+        if reviewers:
             query = query.join(Reviewer, col(Reviewer.id) == Assessment.reviewer_id)
         return query.where(and_(*conditions))
 
     connection = session.connection()
-    hop_query = select(ChainHopRow.assessment_id, ChainHopRow.name)
-    if article_ids or reviewers:
-        hop_query = scoped(
-            hop_query.join(Assessment, col(Assessment.id) == ChainHopRow.assessment_id),
-            reviewer_join=False,
+    name_of = {
+        reviewer_id: name
+        for batch in _driver_batches(
+            connection, select(Reviewer.id, Reviewer.name), "agreement_reviewers"
         )
-    # Unfiltered, every chain is read straight off its index with no join: the few chains of
-    # final assessments are simply never looked up.
-    hop_rows = _driver_rows(
-        connection,
-        hop_query.order_by(col(ChainHopRow.assessment_id), col(ChainHopRow.position)),
-        "agreement_hops",
-    )
-    names = itemgetter(1)
-    hops = {
-        assessment_id: tuple(map(names, group))
-        for assessment_id, group in groupby(hop_rows, itemgetter(0))
+        for reviewer_id, name in batch
     }
-    rows = _driver_rows(
+    ratings = _RatingColumns()
+    for batch in _driver_batches(
         connection,
         scoped(
             select(
                 Assessment.id,
                 Assessment.claim_id,
-                Reviewer.name,
+                Assessment.reviewer_id,
                 Assessment.attribution_type,
                 Assessment.source_reliability,
                 Assessment.information_credibility,
-            ).select_from(Assessment),
-            reviewer_join=True,
-        ).order_by(col(Assessment.claim_id), col(Reviewer.name)),
+            ).select_from(Assessment)
+        ),
         "agreement_ratings",
-    )
-    no_chain: tuple[str, ...] = ()
-    return [
-        Rating(
-            claim_id,
-            reviewer,
-            attribution_type or None,
-            source_reliability or None,
-            information_credibility,
-            hops.get(assessment_id, no_chain),
+    ):
+        ratings.add(batch)
+
+    hop_query = select(ChainHopRow.assessment_id, ChainHopRow.name)
+    if article_ids or reviewers:
+        hop_query = scoped(
+            hop_query.join(Assessment, col(Assessment.id) == ChainHopRow.assessment_id)
         )
-        for (
-            assessment_id,
-            claim_id,
-            reviewer,
-            attribution_type,
-            source_reliability,
-            information_credibility,
-        ) in rows
+    # Unfiltered, every chain is read straight off its index with no join: the few chains of
+    # final assessments are simply never looked up.
+    hops = _HopColumns()
+    for batch in _driver_batches(
+        connection,
+        hop_query.order_by(col(ChainHopRow.assessment_id), col(ChainHopRow.position)),
+        "agreement_hops",
+    ):
+        hops.add(batch)
+    return ratings.table(name_of, hops)
+
+
+class _RatingColumns:
+    """Assessment rows (id, claim, reviewer id, type, reliability, credibility) gathered as
+    arrays of codes, batch by batch, so no Python object outlives its batch."""
+
+    def __init__(self) -> None:
+        self.ids: list[npt.NDArray[np.int64]] = []
+        self.claims: list[npt.NDArray[np.int64]] = []
+        self.reviewers: list[npt.NDArray[np.int64]] = []
+        self.numberings = (Numbering(), Numbering(), Numbering())
+        self.codes: tuple[list[npt.NDArray[np.int64]], ...] = ([], [], [])
+
+    def add(self, batch: list[Any]) -> None:
+        size = len(batch)
+        for i, arrays in enumerate((self.ids, self.claims, self.reviewers)):
+            arrays.append(np.fromiter(map(itemgetter(i), batch), np.int64, size))
+        for i, (numbering, codes) in enumerate(zip(self.numberings, self.codes, strict=True), 3):
+            cells = map(itemgetter(i), batch)
+            codes.append(np.fromiter(map(numbering.__getitem__, cells), np.int64, size))
+
+    def table(self, name_of: dict[int, str], hops: _HopColumns) -> RatingTable:
+        claims, claim_codes = np.unique(_joined(self.claims), return_inverse=True)
+        reviewers, reviewer_codes = np.unique(_joined(self.reviewers), return_inverse=True)
+        attribution, reliability, credibility = (
+            Column(_joined(codes), list(numbering))
+            for codes, numbering in zip(self.codes, self.numberings, strict=True)
+        )
+        return RatingTable(
+            claim_id=Column(claim_codes, claims.tolist()),
+            reviewer=Column(reviewer_codes, [name_of[i] for i in reviewers.tolist()]),
+            # The model stores a blank choice as "" or NULL; a `Rating` has None for both.
+            attribution_type=Column(attribution.codes, [v or None for v in attribution.values]),
+            source_reliability=Column(reliability.codes, [v or None for v in reliability.values]),
+            information_credibility=credibility,
+            chain=hops.column(_joined(self.ids)),
+        )
+
+
+class _HopColumns:
+    """Chain hops (assessment id, name), ordered by assessment and position, gathered as
+    arrays: a project has some 200 distinct hop names among 1.25M hops."""
+
+    def __init__(self) -> None:
+        self.assessments: list[npt.NDArray[np.int64]] = []
+        self.names: list[npt.NDArray[np.int64]] = []
+        self.numbering = Numbering()
+
+    def add(self, batch: list[Any]) -> None:
+        size = len(batch)
+        self.assessments.append(np.fromiter(map(itemgetter(0), batch), np.int64, size))
+        names = map(itemgetter(1), batch)
+        self.names.append(np.fromiter(map(self.numbering.__getitem__, names), np.int64, size))
+
+    def column(self, assessment_ids: npt.NDArray[np.int64]) -> Column:
+        """The chain of each of `assessment_ids` (() for one without hops)."""
+        names = list(self.numbering)
+        groups, chain_codes, chains = intern_runs(_joined(self.assessments), _joined(self.names))
+        values = [tuple(map(names.__getitem__, chain)) for chain in chains]
+        values.append(())  # the last value: no chain
+        if groups.size == 0:
+            return Column(np.zeros(assessment_ids.size, dtype=np.int64), values)
+        found = np.searchsorted(groups, assessment_ids).clip(max=groups.size - 1)
+        codes = np.where(groups[found] == assessment_ids, chain_codes[found], len(chains))
+        return Column(codes.astype(np.int64), values)
+
+
+def intern_runs(
+    groups: npt.NDArray[np.int64], items: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], list[tuple[int, ...]]]:
+    """Number the sequences of `items` that runs of equal `groups` spell (`groups` sorted).
+
+    Returns the distinct groups, the number of each group's sequence, and the distinct
+    sequences. Position by position, each prefix is numbered from the previous prefix's number
+    and the next item with one `np.unique`, so the work is one sort per position over the
+    groups still running, not a tuple per group; any length works, and memory stays linear."""
+    empty = np.zeros(0, dtype=np.int64)
+    if groups.size == 0:
+        return empty, empty, []
+    starts = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1])))
+    lengths = np.diff(np.append(starts, groups.size))
+    width = int(items.max()) + 1
+    prefix = np.zeros(starts.size, dtype=np.int64)  # 0 numbers the empty prefix
+    numbered = 1
+    longest_first = np.argsort(-lengths, kind="stable")
+    running = lengths[longest_first]
+    for position in range(int(running[0])):
+        alive = longest_first[: int(np.count_nonzero(running > position))]
+        key = prefix[alive] * width + items[starts[alive] + position]
+        distinct, inverse = np.unique(key, return_inverse=True)
+        prefix[alive] = numbered + inverse
+        numbered += distinct.size
+    _, first, codes = np.unique(prefix, return_index=True, return_inverse=True)
+    item_list = items.tolist()
+    sequences = [
+        tuple(item_list[start : start + length])
+        for start, length in zip(starts[first].tolist(), lengths[first].tolist(), strict=True)
     ]
+    return groups[starts], codes.astype(np.int64), sequences
 
 
-def _driver_rows(connection: Connection, statement: Select[Any], name: str) -> Iterator[Any]:
-    """Rows of `statement` straight from the driver, in the session's transaction, fetched in
-    batches (a server-side cursor on PostgreSQL). The columns read here need no type
-    conversion, and skipping SQLAlchemy's row objects halves the time at 500,000 ratings."""
+def _joined(parts: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _driver_batches(
+    connection: Connection, statement: Select[Any], name: str
+) -> Iterator[list[Any]]:
+    """Rows of `statement` straight from the driver, in the session's transaction, in batches
+    (a server-side cursor on PostgreSQL). The columns read here need no type conversion, and
+    skipping SQLAlchemy's row objects halves the time at 500,000 ratings."""
     compiled = statement.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
     )
@@ -133,7 +228,7 @@ def _driver_rows(connection: Connection, statement: Select[Any], name: str) -> I
     try:
         cursor.execute(str(compiled), args)
         while batch := cursor.fetchmany(BATCH_ROWS):
-            yield from batch
+            yield batch
     finally:
         cursor.close()
 

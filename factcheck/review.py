@@ -278,7 +278,7 @@ def article_agreement(
 
 def visible_ratings(
     session: Session, article_ids: list[int] | None = None, *, actor: ActorLike | None = None
-) -> list[Rating]:
+) -> Sequence[Rating]:
     """The ratings agreement figures may use: all of them for adjudicators (and in local mode);
     for an annotator only released articles', so figures over a small unreleased article
     cannot be decoded into a colleague's grades."""
