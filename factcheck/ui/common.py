@@ -8,11 +8,12 @@ callbacks included."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import streamlit as st
 from pydantic import ValidationError
@@ -58,6 +59,24 @@ def _log_sign_ins() -> None:
 
 
 _log_sign_ins()
+
+
+@functools.cache
+def pages() -> list[Any]:
+    """The app's pages, built once per process: st.Page resolves and checks its file on the
+    disk each time it is built, and app.py runs again on every rerun."""
+    return [
+        st.Page(
+            "factcheck/ui/pages/articles.py",
+            title="Articles",
+            icon=":material/newspaper:",
+            default=True,
+        ),
+        st.Page("factcheck/ui/pages/annotate.py", title="Annotate", icon=":material/edit_note:"),
+        st.Page("factcheck/ui/pages/sources.py", title="Sources", icon=":material/account_tree:"),
+        st.Page("factcheck/ui/pages/export.py", title="Export", icon=":material/download:"),
+        st.Page("factcheck/ui/pages/review.py", title="Review", icon=":material/rate_review:"),
+    ]
 
 
 REVIEWER_SECONDS = 30  # how long local mode trusts the reviewer record it looked up
