@@ -204,3 +204,35 @@ def test_a_table_is_the_sequence_of_its_ratings() -> None:
     assert agreement_report(RatingTable.from_ratings([])) == agreement_report([])
     with pytest.raises(ValueError, match="A–F"):
         RatingTable.from_ratings([Rating(1, "a", source_reliability=["A"])])  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    chains=st.dictionaries(
+        st.tuples(st.integers(0, 5), st.sampled_from(REVIEWERS)),
+        st.lists(st.sampled_from(HOP_NAMES), max_size=5).map(tuple),
+        max_size=30,
+    )
+)
+def test_chain_figures_equal_a_plain_set_computation(
+    chains: dict[tuple[int, str], tuple[str, ...]],
+) -> None:
+    def key(name: str) -> str:
+        return " ".join(name.split()).casefold()
+
+    by_claim: dict[int, list[tuple[str, ...]]] = {}
+    for (claim, _), chain in sorted(chains.items()):
+        if chain:
+            by_claim.setdefault(claim, []).append(tuple(map(key, chain)))
+    counted = [found for found in by_claim.values() if len(found) >= 2]
+    got = chain_agreement([Rating(c, r, chain=chain) for (c, r), chain in chains.items()])
+    assert got["units"] == len(counted)
+    if not counted:
+        assert got["mean_hop_overlap"] is None
+        return
+    overlaps = []
+    for found in counted:
+        pairs = [(set(x), set(y)) for i, x in enumerate(found) for y in found[i + 1 :]]
+        overlaps.append(sum(len(x & y) / len(x | y) for x, y in pairs) / len(pairs))
+    assert got["exact_match_share"] == len([f for f in counted if len(set(f)) == 1]) / len(counted)
+    assert got["mean_hop_overlap"] == pytest.approx(sum(overlaps) / len(overlaps), abs=1e-12)
