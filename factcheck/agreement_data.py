@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -213,9 +214,11 @@ def _joined(parts: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
 def _driver_batches(
     connection: Connection, statement: Select[Any], name: str
 ) -> Iterator[list[Any]]:
-    """Rows of `statement` straight from the driver, in the session's transaction, in batches
-    (a server-side cursor on PostgreSQL). The columns read here need no type conversion, and
-    skipping SQLAlchemy's row objects halves the time at 500,000 ratings."""
+    """Rows of `statement` straight from the driver, in the session's transaction, in batches.
+    The columns read here need no type conversion, and skipping SQLAlchemy's row objects halves
+    the time at 500,000 ratings. On PostgreSQL the rows stream in chunks (libpq 17 and later),
+    which keeps memory bounded like a server-side cursor without a round trip per batch (a
+    third faster); older libpq falls back to a server-side cursor."""
     compiled = statement.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
     )
@@ -224,13 +227,32 @@ def _driver_batches(
         tuple(params[key] for key in compiled.positiontup or ()) if compiled.positional else params
     )
     raw = connection.connection
-    cursor = raw.cursor() if connection.dialect.name == "sqlite" else raw.cursor(name=name)
+    if connection.dialect.name == "sqlite" or not _streams_in_chunks(connection):
+        cursor = raw.cursor() if connection.dialect.name == "sqlite" else raw.cursor(name=name)
+        try:
+            cursor.execute(str(compiled), args)
+            while batch := cursor.fetchmany(BATCH_ROWS):
+                yield batch
+        finally:
+            cursor.close()
+        return
+    cursor = raw.cursor()
     try:
-        cursor.execute(str(compiled), args)
-        while batch := cursor.fetchmany(BATCH_ROWS):
+        rows = cursor.stream(str(compiled), args, size=BATCH_ROWS)
+        while batch := list(islice(rows, BATCH_ROWS)):
             yield batch
     finally:
         cursor.close()
+
+
+def _streams_in_chunks(connection: Connection) -> bool:
+    if connection.dialect.driver != "psycopg":
+        return False
+    try:
+        from psycopg import capabilities
+    except ImportError:  # psycopg before 3.2
+        return False
+    return bool(capabilities.has_stream_chunked())
 
 
 # ---------------------------------------------------------------- CSV
