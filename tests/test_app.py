@@ -196,14 +196,18 @@ def test_moving_away_with_unsaved_edits_warns(app: AppTest) -> None:
     sign_in(app)
     import_demo(app)
     open_annotate(app)
+    assert not app.text_area, "details are folded away while empty"
+    app.toggle(key="details_open").set_value(True).run()
     app.text_area(key="f_notes").input("half-typed note").run()
     app.button(key="nav_next").click().run()
     assert claim_heading(app) == "Claim 1 of 16"  # stayed
     assert any("unsaved changes" in w.value for w in app.warning)
     app.button(key="pending_save").click().run()
     assert claim_heading(app) == "Claim 2 of 16"
+    app.toggle(key="details_open").set_value(False).run()
     app.button(key="nav_prev").click().run()
-    assert app.text_area(key="f_notes").value == "half-typed note"  # saved, not lost
+    # saved, not lost, and shown: a claim whose assessment has notes opens its details
+    assert app.text_area(key="f_notes").value == "half-typed note"
 
 
 def test_accept_and_next_rates_the_article_in_two_actions_per_claim(
@@ -249,6 +253,12 @@ def test_chain_edits_survive_closing_the_chain_editor(app: AppTest, sqlite_url: 
     names = [t.value for t in app.text_input if str(t.key).startswith("hop_name_")]
     assert names == ["Vladimir Putin", "TASS"]
     app.toggle(key="chain_open").set_value(False).run()
+    # the same for the details
+    app.toggle(key="details_open").set_value(True).run()
+    app.checkbox(key="f_corr").check()
+    app.text_input(key="f_corr_by").input("Kremlin transcript").run()
+    app.toggle(key="details_open").set_value(False).run()
+    app.run()
     app.selectbox(key="f_rel").set_value("C")
     app.button(key="save").click().run()
     assert not app.exception
@@ -256,6 +266,7 @@ def test_chain_edits_survive_closing_the_chain_editor(app: AppTest, sqlite_url: 
     assert [(r["chain"], r["chain_kinds"]) for r in rows] == [
         ("Vladimir Putin > TASS", "head_of_state > unknown")
     ]
+    assert (rows[0]["corroborated"], rows[0]["corroborated_by"]) == ("true", "Kremlin transcript")
 
 
 def test_article_text_with_html_is_shown_as_text(app: AppTest) -> None:

@@ -65,25 +65,44 @@ st.query_params["article"] = str(article.id)  # a page reload comes back to this
 def suggestions() -> dict[int, Any]:
     """Suggestions for this article's claims, computed once per claim layout."""
     signature = (article.id, tuple((c.id, c.start, c.end) for c in claims))
-    if ss.get("suggestion_signature") != signature:
-        ss["suggestions"] = read(lambda s: annotation.suggest_for_claims(s, article, claims))
-        ss["suggestion_signature"] = signature
-    return ss["suggestions"]
+    stored = ss.get("suggestions")
+    if stored is None or stored[0] != signature:
+        stored = (signature, read(lambda s: annotation.suggest_for_claims(s, article, claims)))
+        ss["suggestions"] = stored
+    return stored[1]
 
 
 # ------------------------------------------------------------------ form state
-FIELDS = (
-    "f_type",
-    "f_speaker",
-    "f_cue",
-    "f_rel",
-    "f_cred",
-    "f_translated",
-    "f_primary",
-    "f_corr",
-    "f_corr_by",
-    "f_notes",
-)
+# Widgets a rerun always draws keep their values under their own keys. Values of widgets drawn
+# only on demand (the details and the chain editor) live in `form` (and `hops`): Streamlit
+# forgets a widget's value once it is not drawn, so those widgets are seeded from there when
+# they open and copy every edit back. Few keys, too: every widget call scans the whole state.
+ALWAYS_FIELDS = ("f_type", "f_speaker", "f_cue", "f_rel", "f_cred")
+DETAIL_FIELDS = ("f_translated", "f_primary", "f_corr", "f_corr_by", "f_notes")
+
+
+def form() -> dict[str, Any]:
+    """The open claim's form: claim id, origin, spans, baseline, rejected flag, details."""
+    return ss.setdefault("form", {})  # type: ignore[no-any-return]
+
+
+def detail(key: str) -> Any:
+    return form().get("details", {}).get(key)
+
+
+def _set_details(values: dict[str, Any]) -> None:
+    form()["details"] = dict(values)
+    if ss.get("details_open"):
+        ss.update(values)
+
+
+def _sync_detail(key: str) -> None:
+    form().setdefault("details", {})[key] = ss.get(key)
+
+
+def reopen_details() -> None:
+    if ss.get("details_open"):
+        ss.update(form().get("details", {}))
 
 
 def _new_hop_uid() -> int:
@@ -96,12 +115,12 @@ HOP_FIELDS = ("hop_name_", "hop_kind_", "hop_rel_")
 
 
 def _put_hop(uid: int, name: str, kind: str, relation: str) -> None:
-    """The chain lives in `hops` (uid -> [name, kind, relation]), not in the hop widgets: those
-    are drawn only while "Edit chain" is on, and Streamlit forgets a widget's value once it
-    is not drawn. The widgets' keys are seeded from it and copy edits back (`_sync_hop`)."""
+    """The chain lives in `hops` (uid -> [name, kind, relation]); the hop widgets, drawn only
+    while "Edit chain" is on, are seeded from it and copy edits back (`_sync_hop`)."""
     ss.setdefault("hops", {})[uid] = [name, kind, relation]
-    for prefix, value in zip(HOP_FIELDS, (name, kind, relation), strict=True):
-        ss[f"{prefix}{uid}"] = value
+    if ss.get("chain_open"):
+        for prefix, value in zip(HOP_FIELDS, (name, kind, relation), strict=True):
+            ss[f"{prefix}{uid}"] = value
 
 
 def _sync_hop(uid: int) -> None:
@@ -141,17 +160,19 @@ def load_form(draft: AssessmentInput, origin: str, claim_id: int) -> None:
     ss["f_cue"] = draft.cue or ""
     ss["f_rel"] = draft.source_reliability or ""
     ss["f_cred"] = draft.information_credibility or 0
-    ss["f_translated"] = draft.is_translated
-    ss["f_primary"] = draft.primary_source_url or ""
-    ss["f_corr"] = draft.corroborated
-    ss["f_corr_by"] = draft.corroborated_by or ""
-    ss["f_notes"] = draft.notes or ""
+    details = {
+        "f_translated": draft.is_translated,
+        "f_primary": draft.primary_source_url or "",
+        "f_corr": draft.corroborated,
+        "f_corr_by": draft.corroborated_by or "",
+        "f_notes": draft.notes or "",
+    }
+    if any(details.values()):
+        ss["details_open"] = True  # never hide what the assessment says
+    ss["form"] = {"claim": claim_id, "origin": origin, "spans": draft.spans, "rejected": False}
+    _set_details(details)
     _set_hops(draft.chain)
-    ss["form_claim"] = claim_id
-    ss["form_origin"] = origin
-    ss["form_spans"] = draft.spans
-    ss["form_baseline"] = form_snapshot()
-    ss["form_rejected"] = False
+    form()["baseline"] = form_snapshot()
 
 
 def current_chain() -> list[ChainHop]:
@@ -173,13 +194,14 @@ def current_chain() -> list[ChainHop]:
 
 
 def form_snapshot() -> dict[str, Any]:
-    values = {key: ss.get(key) for key in FIELDS}
+    values = {key: ss.get(key) for key in ALWAYS_FIELDS}
+    values.update({key: detail(key) for key in DETAIL_FIELDS})
     values["chain"] = [hop.model_dump(mode="json") for hop in current_chain()]
     return values
 
 
 def is_dirty() -> bool:
-    return ss.get("form_claim") is not None and form_snapshot() != ss.get("form_baseline")
+    return form().get("claim") is not None and form_snapshot() != form().get("baseline")
 
 
 def form_input() -> AssessmentInput:
@@ -190,12 +212,12 @@ def form_input() -> AssessmentInput:
         chain=current_chain(),
         source_reliability=ss["f_rel"] or None,
         information_credibility=ss["f_cred"] or None,
-        translated=ss["f_translated"],
-        primary_source_url=ss["f_primary"],
-        corroborated=ss["f_corr"],
-        corroborated_by=ss["f_corr_by"],
-        notes=ss["f_notes"],
-        spans=ss.get("form_spans"),
+        translated=detail("f_translated"),
+        primary_source_url=detail("f_primary"),
+        corroborated=detail("f_corr"),
+        corroborated_by=detail("f_corr_by"),
+        notes=detail("f_notes"),
+        spans=form().get("spans"),
     )
 
 
@@ -205,7 +227,7 @@ def suggested_draft(claim_id: int) -> AssessmentInput | None:
 
 
 def prepare_form(claim_id: int) -> None:
-    if ss.get("form_claim") == claim_id:
+    if form().get("claim") == claim_id:
         return
     mine = workspace.mine.get(claim_id)
     if mine is not None:
@@ -229,7 +251,7 @@ def go_to(target: int | None) -> None:
 
 def discard_and_go() -> None:
     target = ss.pop("pending_claim", None)
-    ss["form_claim"] = None
+    form()["claim"] = None
     if target is not None:
         ss["claim_id"] = target
 
@@ -243,10 +265,10 @@ def save_current(then_next: bool = False) -> bool:
         return False
     outcome = annotation.judge_suggestion(
         suggested_draft(claim_id)
-        if ss.get("form_origin") == "suggested" or ss.get("form_rejected")
+        if form().get("origin") == "suggested" or form().get("rejected")
         else None,
         data,
-        rejected=bool(ss.get("form_rejected")),
+        rejected=bool(form().get("rejected")),
     )
     if outcome is not None:
         data = data.model_copy(update={"suggestion_outcome": outcome})
@@ -258,7 +280,7 @@ def save_current(then_next: bool = False) -> bool:
     grade = f"{saved.source_reliability or ''}{saved.information_credibility or ''}" or "no grade"
     ss["flash"] = ("success", f"Saved claim {claim_id} ({grade}).")
     forget("suggestion_stats")
-    ss["form_claim"] = None  # reload from the database on the next run
+    form()["claim"] = None  # reload from the database on the next run
     if then_next:
         rated = workspace.rated_ids | {claim_id}
         nxt = next(
@@ -285,21 +307,19 @@ def save_and_go() -> None:
 def apply_suggestion() -> None:
     draft = suggested_draft(ss["claim_id"])
     if draft is not None:
-        keep = {
-            key: ss.get(key)
-            for key in ("f_rel", "f_cred", "f_primary", "f_corr", "f_corr_by", "f_notes")
-        }
+        grades = {key: ss.get(key) for key in ("f_rel", "f_cred")}
+        details = form().get("details", {})
         load_form(draft, "suggested", ss["claim_id"])
-        ss.update(keep)
-        ss["form_baseline"] = {}  # differs from the saved row: counts as unsaved
+        ss.update(grades)
+        _set_details(details)
+        form()["baseline"] = {}  # differs from the saved row: counts as unsaved
 
 
 def reject_suggestion() -> None:
     for key in ("f_type", "f_speaker", "f_cue"):
         ss[key] = ""
     _set_hops([])
-    ss["form_rejected"] = True
-    ss["form_origin"] = "blank"
+    form().update(rejected=True, origin="blank")
 
 
 def add_hop(name: str = "", kind: str = "unknown") -> None:
@@ -369,7 +389,7 @@ def edit_claims(action: str) -> None:
             ss["claim_id"] = result.id
     if result is not None:
         ss["flash"] = ("success", f"Claims updated ({action}).")
-        ss["form_claim"] = None
+        form()["claim"] = None
         for key in ("edit_start", "edit_end", "edit_kind", "split_at"):
             ss.pop(key, None)
 
@@ -459,7 +479,7 @@ if "claim_id" not in ss and str(st.query_params.get("claim", "")).isdigit():
     ss["claim_id"] = int(st.query_params["claim"])
 if claims and ss.get("claim_id") not in {c.id for c in claims}:
     ss["claim_id"] = workspace.next_unrated(None) or claims[0].id
-    ss["form_claim"] = None
+    form()["claim"] = None
 claim_id = ss.get("claim_id")
 claim = workspace.claim(claim_id)
 if claim is not None:
@@ -592,21 +612,22 @@ with work_col:
             )
             st.button("Restore", key="restore_claim", on_click=edit_claims, args=("restore",))
 
-    origin = ss.get("form_origin")
+    origin = form().get("origin")
     if origin == "suggested":
         st.info(
             "💡 Suggested attribution and chain: not saved yet. Check, grade, then save.", icon="💡"
         )
     elif origin == "saved":
         st.caption("✓ Your saved assessment")
-    s1, s2 = st.columns(2)
-    s1.button(
-        "Suggest",
-        key="suggest_one",
-        on_click=apply_suggestion,
-        help="Fill in the suggested attribution and chain",
-    )
-    s2.button("Reject suggestion", key="reject_suggestion", on_click=reject_suggestion)
+    if origin == "suggested":
+        st.button("Reject suggestion", key="reject_suggestion", on_click=reject_suggestion)
+    elif claim.id in suggestions():
+        st.button(
+            "Suggest",
+            key="suggest_one",
+            on_click=apply_suggestion,
+            help="Fill in the suggested attribution and chain",
+        )
 
     st.markdown("##### Attribution")
     t1, t2, t3 = st.columns(3)
@@ -639,18 +660,25 @@ with work_col:
         key="f_cred",
         format_func=lambda v: f"{v} — {CREDIBILITY_MEANINGS[v]}" if v else "—",
     )
-    score = sourcing_score(chain, ss.get("f_type") or None, ss.get("f_primary") or None)
+    score = sourcing_score(chain, ss.get("f_type") or None, detail("f_primary") or None)
     with st.container(border=True):
         reasons = "  \n".join(
             f":gray[{markdown_literal(r)}]" for r in score.reasons or ["no deductions"]
         )
         st.markdown(f"**Suggested sourcing score: {score.score}/100**  \n{reasons}")
-    st.checkbox("Translated", key="f_translated")
-    st.text_input("Primary source URL", key="f_primary")
-    k1, k2 = st.columns([1, 3])
-    k1.checkbox("Corroborated", key="f_corr")
-    k2.text_input("Corroborated by", key="f_corr_by")
-    st.text_area("Notes", key="f_notes", height=80)
+    if st.toggle("Translation, corroboration, notes", key="details_open", on_change=reopen_details):
+        st.checkbox(
+            "Translated", key="f_translated", on_change=_sync_detail, args=("f_translated",)
+        )
+        st.text_input(
+            "Primary source URL", key="f_primary", on_change=_sync_detail, args=("f_primary",)
+        )
+        k1, k2 = st.columns([1, 3])
+        k1.checkbox("Corroborated", key="f_corr", on_change=_sync_detail, args=("f_corr",))
+        k2.text_input(
+            "Corroborated by", key="f_corr_by", on_change=_sync_detail, args=("f_corr_by",)
+        )
+        st.text_area("Notes", key="f_notes", height=80, on_change=_sync_detail, args=("f_notes",))
 
     if is_dirty():
         st.caption("● unsaved changes")
