@@ -260,12 +260,18 @@ def _prepare(ratings: Iterable[Rating] | RatingTable) -> _Prepared:
     unit_idx = unit_of_value[table.claim_id.codes]
     reviewer_idx = reviewer_of_value[table.reviewer.codes]
     pair_key = unit_idx * max(len(names), 1) + reviewer_idx
-    _, from_end = np.unique(pair_key[::-1], return_index=True)
-    if from_end.size < pair_key.size:
-        keep = np.sort(pair_key.size - 1 - from_end)
-        table = table.take(keep)
-        unit_idx, reviewer_idx = unit_idx[keep], reviewer_idx[keep]
-    return _Prepared(table, unit_idx, reviewer_idx, n_units, names)
+    # Rows sorted by claim then reviewer (no figure depends on row order), which makes the
+    # later sorts by claim cheap; with a quicksort, as keys normally repeat nowhere (the
+    # database's unique key), and a stable sort only to settle repeats, last one kept.
+    keep = np.argsort(pair_key)
+    ordered = pair_key[keep]
+    repeated = ordered[1:] == ordered[:-1]
+    if repeated.any():
+        keep = np.argsort(pair_key, kind="stable")
+        last = np.append(pair_key[keep][1:] != pair_key[keep][:-1], True)
+        keep = keep[last]
+    table = table.take(keep)
+    return _Prepared(table, unit_idx[keep], reviewer_idx[keep], n_units, names)
 
 
 def _sorted_numbers(column: Column) -> tuple[npt.NDArray[np.int64], list[Any]]:
@@ -393,7 +399,7 @@ def _alpha(
     n_pairable = int(pairable.sum())
     if n_pairable == 0:
         return None, 0, 0
-    raters = int(np.unique(reviewer_idx[valid][pairable[units]]).size)
+    raters = _count_distinct(reviewer_idx[valid][pairable[units]])
     if width < 2:
         return None, n_pairable, raters
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -634,7 +640,7 @@ def _chains(prepared: _Prepared) -> dict[str, Any]:
     mean_overlap = float(np.mean(overlap[rated] / (k * (k - 1) / 2.0)))
     return {
         "units": n_rated,
-        "reviewers": int(np.unique(raters).size),
+        "reviewers": _count_distinct(raters),
         "exact_match_share": exact / n_rated,
         "mean_hop_overlap": mean_overlap,
     }
@@ -655,7 +661,9 @@ class _HopSets:
             int(lengths.sum()),
         )
         owner = np.repeat(np.arange(len(chains), dtype=np.int64), lengths)
-        self.members = np.unique(owner * self.width + flat)  # a repeated hop counts once
+        members = np.sort(owner * self.width + flat)
+        # A repeated hop counts once.
+        self.members = members[np.append(True, members[1:] != members[:-1])]
         self.sizes = np.bincount(self.members // self.width, minlength=len(chains))
         self.starts = np.cumsum(self.sizes) - self.sizes
 
@@ -676,6 +684,12 @@ class _HopSets:
         union = counts + self.sizes[second] - common
         # Exact integers divided once, as Python's len(a & b) / len(a | b) would.
         return np.divide(common, union, out=np.ones(first.size, dtype=np.float64), where=union > 0)
+
+
+def _count_distinct(small: npt.NDArray[np.int64]) -> int:
+    """How many distinct numbers (reviewer numbers: small and non-negative) `small` holds;
+    a bincount, as numpy 2's `np.unique` of a plain array hashes and is slower."""
+    return int(np.count_nonzero(np.bincount(small))) if small.size else 0
 
 
 def _pairs_within_groups(

@@ -128,8 +128,8 @@ class _RatingColumns:
             codes.append(np.fromiter(map(numbering.__getitem__, cells), np.int64, size))
 
     def table(self, name_of: dict[int, str], hops: _HopColumns) -> RatingTable:
-        claims, claim_codes = np.unique(_joined(self.claims), return_inverse=True)
-        reviewers, reviewer_codes = np.unique(_joined(self.reviewers), return_inverse=True)
+        claims, claim_codes = _numbered_in_order(_joined(self.claims))
+        reviewers, reviewer_codes = _numbered_in_order(_joined(self.reviewers))
         attribution, reliability, credibility = (
             Column(_joined(codes), list(numbering))
             for codes, numbering in zip(self.codes, self.numberings, strict=True)
@@ -190,7 +190,7 @@ def intern_runs(
     width = int(items.max()) + 1
     prefix = np.zeros(starts.size, dtype=np.int64)  # 0 numbers the empty prefix
     numbered = 1
-    longest_first = np.argsort(-lengths, kind="stable")
+    longest_first = np.argsort(-lengths)
     running = lengths[longest_first]
     for position in range(int(running[0])):
         alive = longest_first[: int(np.count_nonzero(running > position))]
@@ -198,13 +198,34 @@ def intern_runs(
         distinct, inverse = np.unique(key, return_inverse=True)
         prefix[alive] = numbered + inverse
         numbered += distinct.size
-    _, first, codes = np.unique(prefix, return_index=True, return_inverse=True)
-    item_list = items.tolist()
+    distinct, codes = np.unique(prefix, return_inverse=True)
+    example = np.empty(distinct.size, dtype=np.int64)  # a group spelling each sequence
+    example[codes] = np.arange(codes.size)
+    spans = lengths[example]
+    ends = np.cumsum(spans)
+    # The example groups' items only, as one list sliced per sequence.
+    flat = items[np.repeat(starts[example] - (ends - spans), spans) + np.arange(ends[-1])]
+    item_list = flat.tolist()
     sequences = [
-        tuple(item_list[start : start + length])
-        for start, length in zip(starts[first].tolist(), lengths[first].tolist(), strict=True)
+        tuple(item_list[end - span : end])
+        for end, span in zip(ends.tolist(), spans.tolist(), strict=True)
     ]
     return groups[starts], codes.astype(np.int64), sequences
+
+
+def _numbered_in_order(
+    ids: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The distinct `ids` in increasing order and each id's place among them, as `np.unique`
+    with `return_inverse` gives, but through a lookup array when the ids are dense (database
+    keys are), which is a pass over the ids instead of a sort."""
+    if ids.size == 0 or ids.min() < 0 or ids.max() >= 4 * ids.size + 1024:
+        distinct, places = np.unique(ids, return_inverse=True)
+        return distinct, places.astype(np.int64)
+    present = np.zeros(int(ids.max()) + 1, dtype=np.bool_)
+    present[ids] = True
+    place = np.cumsum(present) - 1
+    return np.flatnonzero(present), place[ids]
 
 
 def _joined(parts: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:

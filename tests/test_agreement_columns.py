@@ -236,3 +236,12 @@ def test_chain_figures_equal_a_plain_set_computation(
         overlaps.append(sum(len(x & y) / len(x | y) for x, y in pairs) / len(pairs))
     assert got["exact_match_share"] == len([f for f in counted if len(set(f)) == 1]) / len(counted)
     assert got["mean_hop_overlap"] == pytest.approx(sum(overlaps) / len(overlaps), abs=1e-12)
+
+
+def test_a_repeated_rating_keeps_the_last_one_wherever_it_comes() -> None:
+    first, second = Rating(1, "ann", "vague", "A", 1), Rating(1, "ann", "mixed", "E", 5)
+    others = [Rating(1, "bob", "mixed", "E", 5), Rating(2, "ann", "vague", "C", 3)]
+    others += [Rating(2, "bob", "vague", "C", 2)]
+    assert agreement_report([first, *others, second]) == agreement_report([second, *others])
+    assert agreement_report([second, *others, first]) == agreement_report([*others, first])
+    assert agreement_report([first, *others, second]) != agreement_report([second, *others, first])
