@@ -17,7 +17,7 @@ Choices that change the numbers, in one place:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, Literal, overload
@@ -276,14 +276,16 @@ def _prepare(ratings: Iterable[Rating] | RatingTable) -> _Prepared:
     return _Prepared(table, unit_idx[keep], reviewer_idx[keep], n_units, names)
 
 
-def _sorted_numbers(column: Column) -> tuple[npt.NDArray[np.int64], list[Any]]:
+def _sorted_numbers(
+    column: Column, key: Callable[[Any], Any] | None = None
+) -> tuple[npt.NDArray[np.int64], list[Any]]:
     """Each of the column's values numbered by its rank among the distinct values in use
     (-1 if unused), and those distinct values in order."""
-    used = column.used()
-    distinct = sorted({value for value, on in zip(column.values, used.tolist(), strict=True) if on})
+    used = column.used().tolist()
+    distinct = sorted({v for v, on in zip(column.values, used, strict=True) if on}, key=key)
     rank_of = {value: i for i, value in enumerate(distinct)}
     ranks = np.fromiter(
-        (rank_of[v] if on else -1 for v, on in zip(column.values, used.tolist(), strict=True)),
+        (rank_of[v] if on else -1 for v, on in zip(column.values, used, strict=True)),
         np.int64,
         len(column.values),
     )
@@ -291,8 +293,8 @@ def _sorted_numbers(column: Column) -> tuple[npt.NDArray[np.int64], list[Any]]:
 
 
 def _claim_numbers(column: Column) -> tuple[npt.NDArray[np.int64], int]:
-    """Like `_sorted_numbers` for claim ids (ints before strings): with numpy when every id is
-    an int, as from the database, where the 200,000 ids of a project sort in milliseconds."""
+    """`_sorted_numbers` of claim ids (ints before strings) and how many there are: with numpy
+    when every id is an int, as from the database, where 200,000 ids sort in milliseconds."""
     values = column.values
     if values and all(type(v) is int for v in values):
         try:
@@ -305,17 +307,8 @@ def _claim_numbers(column: Column) -> tuple[npt.NDArray[np.int64], int]:
             numbers = np.full(len(values), -1, dtype=np.int64)
             numbers[used] = ranks
             return numbers, int(distinct.size)
-    used = column.used()
-    distinct = sorted(
-        {v for v, on in zip(values, used.tolist(), strict=True) if on}, key=_claim_order
-    )
-    rank_of = {value: i for i, value in enumerate(distinct)}
-    numbers = np.fromiter(
-        (rank_of[v] if on else -1 for v, on in zip(values, used.tolist(), strict=True)),
-        np.int64,
-        len(values),
-    )
-    return numbers, len(distinct)
+    numbers, distinct_ids = _sorted_numbers(column, _claim_order)
+    return numbers, len(distinct_ids)
 
 
 def _claim_order(claim_id: int | str) -> tuple[bool, int | str]:

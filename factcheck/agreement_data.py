@@ -110,7 +110,8 @@ def ratings_from_db(
 
 class _RatingColumns:
     """Assessment rows (id, claim, reviewer id, type, reliability, credibility) gathered as
-    arrays of codes, batch by batch, so no Python object outlives its batch."""
+    arrays of codes, batch by batch, so no Python object outlives its batch. Columns are taken
+    with `itemgetter`: transposing with `zip(*batch)` was ten times slower at 20,000 rows."""
 
     def __init__(self) -> None:
         self.ids: list[npt.NDArray[np.int64]] = []
@@ -239,7 +240,8 @@ def _driver_batches(
     The columns read here need no type conversion, and skipping SQLAlchemy's row objects halves
     the time at 500,000 ratings. On PostgreSQL the rows stream in chunks (libpq 17 and later),
     which keeps memory bounded like a server-side cursor without a round trip per batch (a
-    third faster); older libpq falls back to a server-side cursor."""
+    third faster); older libpq falls back to a server-side cursor. Read every batch: leaving a
+    stream early cancels its query, which aborts the transaction."""
     compiled = statement.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
     )
