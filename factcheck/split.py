@@ -65,7 +65,7 @@ def _pysbd_segmenter() -> Any:
     if _segmenter is None:
         import pysbd
 
-        _segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+        _segmenter = pysbd.Segmenter(language="en", clean=False)
         # pysbd builds about 1,700 distinct regular expressions from its abbreviation list,
         # through `re` module functions. Python keeps only 512 compiled patterns (a private
         # limit), so every paragraph recompiled most of them: over a third of the time of a
@@ -441,14 +441,13 @@ def _regex_sentences(seg: str) -> list[tuple[int, int]]:
 def _pysbd_sentences(seg: str) -> list[tuple[int, int]] | None:
     """pysbd's sentences of `seg` as offsets, or None if it failed or its spans are off."""
     try:
-        spans = _pysbd_segmenter().segment(seg)
+        sentences = _pysbd_segmenter().processor(seg).process() if seg else []
     except Exception:  # pysbd is a regex pile; any input it chokes on goes to the fallback
         return None
     out: list[tuple[int, int]] = []
     prev_end = 0
-    for span in spans:
-        start, end = span.start, span.end
-        if not (prev_end <= start <= end <= len(seg)) or seg[start:end] != span.sent:
+    for start, end in _char_spans(seg, sentences):
+        if not (prev_end <= start <= end <= len(seg)):
             return None
         if seg[prev_end:start].strip():  # pysbd skipped some text: do not lose it
             return None
@@ -457,6 +456,38 @@ def _pysbd_sentences(seg: str) -> list[tuple[int, int]] | None:
     if seg[prev_end:].strip():
         return None
     return out
+
+
+def _char_spans(text: str, sentences: list[str]) -> list[tuple[int, int]]:
+    r"""Where pysbd's sentences lie in `text`, exactly as its `char_span` mode finds them: the
+    first occurrence of each sentence, with the whitespace after it, that ends past the
+    previous one.
+
+    pysbd does this with one regular expression per sentence (`re.escape(sentence) + r"\s*"`);
+    thousands of those, each used once, pushed pysbd's own patterns out of Python's pattern
+    cache, so half of a split went into recompiling them. `str.find` and `str.isspace` (the
+    characters `\s` matches) give the same spans."""
+    spans: list[tuple[int, int]] = []
+    prior_end = 0
+    for sentence in sentences:
+        if not sentence:  # only whitespace to match: leave that odd case to the regex
+            found = (m.span() for m in re.finditer(r"\s*", text))
+            span = next((s for s in found if s[1] > prior_end), None)
+            if span is not None:
+                spans.append(span)
+                prior_end = span[1]
+            continue
+        position = 0
+        while (start := text.find(sentence, position)) >= 0:
+            end = start + len(sentence)
+            while end < len(text) and text[end].isspace():
+                end += 1
+            if end > prior_end:
+                spans.append((start, end))
+                prior_end = end
+                break
+            position = end  # the next match starts after this one, as `re.finditer`'s do
+    return spans
 
 
 def _quote_regions(seg: str) -> list[tuple[int, int]]:

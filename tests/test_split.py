@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factcheck.split import ClaimSpan, SplitResult, split_into_claims
+from factcheck.split import ClaimSpan, SplitResult, _char_spans, split_into_claims
 from schemas.vocab import ClaimKind
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -327,3 +327,39 @@ def test_five_megabytes_split_completely(demo_text: str) -> None:
 def test_pathological_five_megabytes(unit: str) -> None:
     text = unit * (5_000_000 // len(unit))
     assert_invariants(text, split_into_claims(text))
+
+
+def _pysbd_reference_spans(text: str, sentences: list[str]) -> list[tuple[int, int]]:
+    """pysbd's own `char_span` search (one regular expression per sentence)."""
+    import pysbd
+
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    segmenter.original_text = text
+    return [(s.start, s.end) for s in segmenter.sentences_with_char_spans(sentences)]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("He said so. He said so. He said so.", ["He said so. ", "He said so. ", "He said so."]),
+        ("a.b (c)? [d]*\u00a0 e+f. a.b (c)?", ["a.b (c)?", "[d]*", "e+f.", "a.b (c)?"]),
+        ("One.\u2003\u2029Two.\x1c Three.", ["One.", "Two.", "Three.", "Missing."]),
+        ("x  y  x", ["x", "", "x", "y"]),
+        ("aaa", ["aa", "aa"]),  # matches do not overlap: the second "aa" is not found
+        ("", ["", "a"]),
+    ],
+)
+def test_sentence_offsets_match_pysbds_own(text: str, sentences: list[str]) -> None:
+    assert _char_spans(text, sentences) == _pysbd_reference_spans(text, sentences)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(["Yes.", "No!", "a.b", "(x)", " ", "\n", "\u00a0", "Mr. X", "a"])),
+    st.lists(st.sampled_from(["Yes.", "No!", "a.b", "(x)", "", "Mr. X", "Yes. No!", "aa"])),
+)
+def test_sentence_offsets_match_pysbds_own_on_any_text(
+    pieces: list[str], sentences: list[str]
+) -> None:
+    text = "".join(pieces)
+    assert _char_spans(text, sentences) == _pysbd_reference_spans(text, sentences)
