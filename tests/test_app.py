@@ -141,7 +141,7 @@ def test_walk_edit_attribute_rate_and_export(app: AppTest, sqlite_url: str) -> N
 
     # merge claim 2 with 3, then split it back at the same point
     second = app.text[0].value
-    app.toggle(key="bounds_open").set_value(True).run()
+    app.pills(key="panels").select("bounds").run()
     app.button(key="merge_next").click().run()
     assert claim_heading(app) == "Claim 2 of 15"
     merged = app.text[0].value
@@ -161,7 +161,7 @@ def test_walk_edit_attribute_rate_and_export(app: AppTest, sqlite_url: str) -> N
     app.selectbox(key="f_type").set_value("direct_quote")
     app.text_input(key="f_speaker").input("Alexander Stubb")
     app.text_input(key="f_cue").input("told")
-    app.toggle(key="chain_open").set_value(True).run()
+    app.pills(key="panels").select("chain").run()
     for name in STUBB_CHAIN:
         app.button(key="add_hop").click().run()
         uid = app.session_state["hop_uids"][-1]
@@ -197,14 +197,14 @@ def test_moving_away_with_unsaved_edits_warns(app: AppTest) -> None:
     import_demo(app)
     open_annotate(app)
     assert not app.text_area, "details are folded away while empty"
-    app.toggle(key="details_open").set_value(True).run()
+    app.pills(key="panels").select("details").run()
     app.text_area(key="f_notes").input("half-typed note").run()
     app.button(key="nav_next").click().run()
     assert claim_heading(app) == "Claim 1 of 16"  # stayed
     assert any("unsaved changes" in w.value for w in app.warning)
     app.button(key="pending_save").click().run()
     assert claim_heading(app) == "Claim 2 of 16"
-    app.toggle(key="details_open").set_value(False).run()
+    app.pills(key="panels").unselect("details").run()
     app.button(key="nav_prev").click().run()
     # saved, not lost, and shown: a claim whose assessment has notes opens its details
     assert app.text_area(key="f_notes").value == "half-typed note"
@@ -239,25 +239,25 @@ def test_chain_edits_survive_closing_the_chain_editor(app: AppTest, sqlite_url: 
     app.button(key="reject_suggestion").click().run()
     assert any("No chain yet" in c.value for c in app.caption)
     assert not [t for t in app.text_input if str(t.key).startswith("hop_name_")]
-    app.toggle(key="chain_open").set_value(True).run()
+    app.pills(key="panels").select("chain").run()
     for name in ("Vladimir Putin", "TASS"):
         app.button(key="add_hop").click().run()
         app.text_input(key=f"hop_name_{app.session_state['hop_uids'][-1]}").input(name).run()
     first = app.session_state["hop_uids"][0]
     app.selectbox(key=f"hop_kind_{first}").set_value("head_of_state").run()
     # typed, then the editor closed before saving: nothing typed is lost
-    app.toggle(key="chain_open").set_value(False).run()
+    app.pills(key="panels").unselect("chain").run()
     assert not [t for t in app.text_input if str(t.key).startswith("hop_name_")]
     app.run()
-    app.toggle(key="chain_open").set_value(True).run()
+    app.pills(key="panels").select("chain").run()
     names = [t.value for t in app.text_input if str(t.key).startswith("hop_name_")]
     assert names == ["Vladimir Putin", "TASS"]
-    app.toggle(key="chain_open").set_value(False).run()
+    app.pills(key="panels").unselect("chain").run()
     # the same for the details
-    app.toggle(key="details_open").set_value(True).run()
+    app.pills(key="panels").select("details").run()
     app.checkbox(key="f_corr").check()
     app.text_input(key="f_corr_by").input("Kremlin transcript").run()
-    app.toggle(key="details_open").set_value(False).run()
+    app.pills(key="panels").unselect("details").run()
     app.run()
     app.selectbox(key="f_rel").set_value("C")
     app.button(key="save").click().run()
@@ -267,6 +267,17 @@ def test_chain_edits_survive_closing_the_chain_editor(app: AppTest, sqlite_url: 
         ("Vladimir Putin > TASS", "head_of_state > unknown")
     ]
     assert (rows[0]["corroborated"], rows[0]["corroborated_by"]) == ("true", "Kremlin transcript")
+
+
+def test_suggestions_for_the_whole_article_on_demand(app: AppTest) -> None:
+    sign_in(app)
+    import_demo(app)
+    open_annotate(app)
+    assert not app.dataframe and "#e3ecfa" not in article_html(app)
+    app.pills(key="panels").select("suggestions").run()
+    table = app.dataframe[0].value
+    assert "Alexander Stubb" in set(table["speaker"])
+    assert "#e3ecfa" in article_html(app), "unrated claims with a suggestion are marked"
 
 
 def test_article_text_with_html_is_shown_as_text(app: AppTest) -> None:

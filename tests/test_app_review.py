@@ -238,7 +238,7 @@ def test_annotate_page_claim_edits_go_through_the_role_checks(team: str) -> None
     at.selectbox(key="jump_" + str(at.session_state["claim_id"])).set_value(ids[0]).run()
     assert at.session_state["claim_id"] == ids[0]
     # claim 0 is rated by ana and bob: bob may not drop it, nothing changes
-    at.toggle(key="bounds_open").set_value(True).run()
+    at.pills(key="panels").select("bounds").run()
     at.button(key="drop_claim").click().run()
     assert not at.exception, at.exception
     assert any("other reviewers have rated" in e.value for e in at.error)

@@ -59,7 +59,8 @@ except Exception as error:  # article deleted meanwhile
     st.stop()
 article = workspace.article
 claims = workspace.claims
-st.query_params["article"] = str(article.id)  # a page reload comes back to this article
+if st.query_params.get("article") != str(article.id):
+    st.query_params["article"] = str(article.id)  # a page reload comes back to this article
 
 
 def suggestions() -> dict[int, Any]:
@@ -81,6 +82,38 @@ ALWAYS_FIELDS = ("f_type", "f_speaker", "f_cue", "f_rel", "f_cred")
 DETAIL_FIELDS = ("f_translated", "f_primary", "f_corr", "f_corr_by", "f_notes")
 
 
+# Parts of the page drawn only when asked for, chosen in one "Show" control: every widget a
+# rerun draws costs time, and these are needed for a minority of claims.
+PANELS = {
+    "suggestions": "Suggestions in the text",
+    "bounds": "Claim boundaries",
+    "chain": "Chain editor",
+    "details": "Translation, corroboration, notes",
+}
+
+
+def is_open(panel: str) -> bool:
+    return panel in (ss.get("panels") or [])
+
+
+def open_panel(panel: str) -> None:
+    """Open a panel from code (before the "Show" control is drawn in this run)."""
+    if not is_open(panel):
+        ss["panels"] = [*(ss.get("panels") or []), panel]
+        ss["panels_seen"] = list(ss["panels"])
+
+
+def panels_changed() -> None:
+    """Seed the widgets of a panel just opened from the stored values."""
+    now = set(ss.get("panels") or [])
+    opened = now - set(ss.get("panels_seen") or [])
+    ss["panels_seen"] = list(now)
+    if "chain" in opened:
+        reopen_chain_editor()
+    if "details" in opened:
+        reopen_details()
+
+
 def form() -> dict[str, Any]:
     """The open claim's form: claim id, origin, spans, baseline, rejected flag, details."""
     return ss.setdefault("form", {})  # type: ignore[no-any-return]
@@ -92,7 +125,7 @@ def detail(key: str) -> Any:
 
 def _set_details(values: dict[str, Any]) -> None:
     form()["details"] = dict(values)
-    if ss.get("details_open"):
+    if is_open("details"):
         ss.update(values)
 
 
@@ -101,8 +134,7 @@ def _sync_detail(key: str) -> None:
 
 
 def reopen_details() -> None:
-    if ss.get("details_open"):
-        ss.update(form().get("details", {}))
+    ss.update(form().get("details", {}))
 
 
 def _new_hop_uid() -> int:
@@ -118,7 +150,7 @@ def _put_hop(uid: int, name: str, kind: str, relation: str) -> None:
     """The chain lives in `hops` (uid -> [name, kind, relation]); the hop widgets, drawn only
     while "Edit chain" is on, are seeded from it and copy edits back (`_sync_hop`)."""
     ss.setdefault("hops", {})[uid] = [name, kind, relation]
-    if ss.get("chain_open"):
+    if is_open("chain"):
         for prefix, value in zip(HOP_FIELDS, (name, kind, relation), strict=True):
             ss[f"{prefix}{uid}"] = value
 
@@ -149,8 +181,7 @@ def _set_hops(chain: list[ChainHop]) -> None:
 def reopen_chain_editor() -> None:
     """Fresh hop widgets (new keys, seeded from the chain) each time the editor opens:
     widgets Streamlit stopped drawing may come back with stale values under their old keys."""
-    if ss.get("chain_open"):
-        _set_hop_rows([list(ss["hops"][uid]) for uid in ss.get("hop_uids", [])])
+    _set_hop_rows([list(ss["hops"][uid]) for uid in ss.get("hop_uids", [])])
 
 
 def load_form(draft: AssessmentInput, origin: str, claim_id: int) -> None:
@@ -168,7 +199,7 @@ def load_form(draft: AssessmentInput, origin: str, claim_id: int) -> None:
         "f_notes": draft.notes or "",
     }
     if any(details.values()):
-        ss["details_open"] = True  # never hide what the assessment says
+        open_panel("details")  # never hide what the assessment says
     ss["form"] = {"claim": claim_id, "origin": origin, "spans": draft.spans, "rejected": False}
     _set_details(details)
     _set_hops(draft.chain)
@@ -482,7 +513,7 @@ if claims and ss.get("claim_id") not in {c.id for c in claims}:
     form()["claim"] = None
 claim_id = ss.get("claim_id")
 claim = workspace.claim(claim_id)
-if claim is not None:
+if claim is not None and st.query_params.get("claim") != str(claim.id):
     st.query_params["claim"] = str(claim.id)
 
 if "flash" in ss:
@@ -492,9 +523,7 @@ if "flash" in ss:
 text_col, work_col = st.columns([1, 1], gap="large")
 
 with text_col:
-    show_suggested = st.toggle(
-        "Show suggestions in the text", key="suggest_all", help="Suggest for the whole article"
-    )
+    show_suggested = is_open("suggestions")
     suggested_ids = set(suggestions()) - workspace.rated_ids if show_suggested else set()
     st.html(workspace.article_html(suggested_ids, claim_id) + legend_html())
     if show_suggested:
@@ -523,6 +552,15 @@ if claim is None:
 prepare_form(claim.id)  # type: ignore[arg-type]
 
 with work_col:
+    st.pills(
+        "Show",
+        list(PANELS),
+        selection_mode="multi",
+        format_func=PANELS.get,
+        key="panels",
+        on_change=panels_changed,
+        label_visibility="collapsed",
+    )
     nav = st.columns(4)
     nav[0].button(
         "◀ Prev",
@@ -569,7 +607,7 @@ with work_col:
     st.caption(f"characters {claim.start}–{claim.end} · {claim.kind}")
 
     # Drawn only when asked for: a rerun draws a dozen fewer widgets (each costs time).
-    if st.toggle("Edit claim boundaries", key="bounds_open"):
+    if is_open("bounds"):
         length = claim.end - claim.start
         b1, b2 = st.columns(2)
         b1.button("Merge with next", key="merge_next", on_click=edit_claims, args=("merge",))
@@ -643,7 +681,7 @@ with work_col:
         st.text(f"{chain[0].name} ({chain[0].kind.value})")
     else:
         st.caption("No chain yet.")
-    if st.toggle("Edit chain", key="chain_open", on_change=reopen_chain_editor):
+    if is_open("chain"):
         chain_editor()
 
     st.markdown("##### Rating")
@@ -666,7 +704,7 @@ with work_col:
             f":gray[{markdown_literal(r)}]" for r in score.reasons or ["no deductions"]
         )
         st.markdown(f"**Suggested sourcing score: {score.score}/100**  \n{reasons}")
-    if st.toggle("Translation, corroboration, notes", key="details_open", on_change=reopen_details):
+    if is_open("details"):
         st.checkbox(
             "Translated", key="f_translated", on_change=_sync_detail, args=("f_translated",)
         )
