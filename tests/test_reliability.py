@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
@@ -152,7 +153,7 @@ def _wait_for_rows(
 
 def test_batch_import_killed_at_random_points_leaves_whole_articles(tmp_path: Path) -> None:
     folder = tmp_path / "batch"
-    texts = _batch_folder(folder, 40)
+    texts = _batch_folder(folder, 120)  # enough that a kill lands mid-batch with workers
     path = tmp_path / "crash.db"
     db = f"sqlite:///{path}"
     make_engine(db).dispose()
@@ -192,6 +193,43 @@ def test_batch_import_killed_at_random_points_leaves_whole_articles(tmp_path: Pa
     engine.dispose()
     assert len(stored_texts) == len(texts)
     assert len(set(stored_texts)) == len(texts)
+
+
+def _children(pid: int) -> list[int]:
+    """The pids of a process's children, from /proc (Linux)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_killed_import_leaves_no_worker_processes(tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    _batch_folder(folder, 120)
+    path = tmp_path / "orphans.db"
+    db = f"sqlite:///{path}"
+    make_engine(db).dispose()
+    process = subprocess.Popen(
+        _cli(db, "import", str(folder), "--recursive"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _wait_for_rows(path, "article", 3, time.monotonic() + 60)
+    workers = _children(process.pid)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert workers, "a batch of 120 files should be split by worker processes"
+    deadline = time.monotonic() + 20
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in workers if _running(pid)], "workers outlived the killed import"
 
 
 def _rated_project(path: Path, reviewers: int) -> None:
