@@ -75,6 +75,8 @@ class Line:
 
 
 def _ms(seconds: float) -> str:
+    if seconds < 0.02:  # reruns of a few milliseconds: the ratios need the tenths
+        return f"{seconds * 1000:.1f} ms"
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
@@ -753,7 +755,7 @@ def main() -> None:
     parser.add_argument("--assessments", type=int, default=500_000)
     parser.add_argument("--reviewers", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--runs", type=int, default=7, help="Runs per rerun timing (median).")
+    parser.add_argument("--runs", type=int, default=15, help="Runs per rerun timing (median).")
     parser.add_argument("--export-runs", type=int, default=3)
     parser.add_argument("--agreement-runs", type=int, default=3)
     parser.add_argument("--saves", type=int, default=200, help="Saves timed (half updates).")
