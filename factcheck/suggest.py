@@ -197,6 +197,7 @@ _TOKEN = re.compile(
 )
 _OPEN_QUOTES = '“"'
 _QUOTE_PAIRS = {"“": "”", '"': '"', "''": "''"}
+_QUOTE_OPEN = re.compile("“|\"|''")
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|St|Jr|Sr|Lt|Col|Sgt|Prof|No|Vol|Inc|Corp|Co|Ltd|vs|"
     r"Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|a\.m|p\.m|U\.S|U\.N|U\.K|[A-Z])\.)$"
@@ -233,6 +234,11 @@ def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     i = start
     while i < end:
+        # Jump to the next quotation mark (a search in C, not a Python step per character).
+        found = _QUOTE_OPEN.search(text, i, end)
+        if found is None or found.start() >= end:
+            break
+        i = found.start()
         ch = text[i]
         if ch == "“" or ch == '"' or text.startswith("''", i):
             opener = "''" if text.startswith("''", i) else ch
@@ -1491,7 +1497,7 @@ def suggest_attributions(
     )
     cached = _CACHE.get(key)
     if cached is not None:
-        return [s.model_copy(deep=True) for s in cached]
+        return [_copied(s) for s in cached]
     attrs, paragraphs, para_sents = _detect(text, learned)
     _assign_speakers(text, attrs, directory)
     pub = _publisher_hop(text, publisher, directory)
@@ -1522,8 +1528,21 @@ def suggest_attributions(
     out.sort(key=lambda s: _first(s).start)
     if len(_CACHE) > 32:
         _CACHE.clear()
-    _CACHE[key] = [s.model_copy(deep=True) for s in out]
+    _CACHE[key] = [_copied(s) for s in out]
     return out
+
+
+def _copied(suggestion: SuggestedAttribution) -> SuggestedAttribution:
+    """A copy the caller may change without changing the cache: what is mutable (the
+    lists, the chain's hops) is copied, the spans (frozen) are shared. Same value as a deep
+    copy, in a fraction of its time."""
+    copy = suggestion.model_copy()
+    fields = copy.__dict__  # set directly: the copy keeps the original's set fields
+    if isinstance(suggestion.content, list):
+        fields["content"] = list(suggestion.content)
+    fields["chain"] = [hop.model_copy() for hop in suggestion.chain]
+    fields["reasons"] = list(suggestion.reasons)
+    return copy
 
 
 def _first(suggestion: SuggestedAttribution) -> Span:

@@ -239,6 +239,19 @@ def test_publisher_is_the_last_hop_of_every_chain() -> None:
     assert found and all(f.chain[-1].name == "ZeroHedge" for f in found)
 
 
+def test_changing_a_suggestion_does_not_change_the_next_answer() -> None:
+    text = "Finance minister Anna Berg told Reuters that the budget would be balanced."
+    first = suggest_attributions(text, "ZeroHedge")
+    expected = [s.model_dump() for s in first]
+    first[0].chain[0].name = "Someone else"
+    first[0].chain.append(first[0].chain[0])
+    first[0].reasons.clear()
+    again = suggest_attributions(text, "ZeroHedge")  # from the cache
+    assert [s.model_dump() for s in again] == expected
+    again[0].chain[0].name = "Changed again"
+    assert [s.model_dump() for s in suggest_attributions(text, "ZeroHedge")] == expected
+
+
 # ---------------------------------------------------------------- learned tagger
 
 
@@ -469,3 +482,48 @@ def test_suggest_for_claim_always_answers(text: str, a: int, b: int) -> None:
     for span in [*spans(s), s.source, s.cue]:
         if span is not None:
             assert text[span.start : span.end] == span.text
+
+
+def _quote_spans_char_by_char(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The quotation finder as first written, one Python step per character: the reference
+    the faster one must agree with."""
+    pairs = {"“": "”", '"': '"', "''": "''"}
+    spans: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch == "“" or ch == '"' or text.startswith("''", i):
+            opener = "''" if text.startswith("''", i) else ch
+            closer = pairs[opener]
+            j = text.find(closer, i + len(opener), end)
+            if ch == "“":
+                nxt = text.find("“", i + 1, end)
+                if j == -1 or (nxt != -1 and nxt < j):
+                    j = -1
+            if j == -1:
+                if ch == "“":
+                    spans.append((i, end))
+                    i = end
+                    continue
+                i += len(opener)
+                continue
+            spans.append((i, j + len(closer)))
+            i = j + len(closer)
+            continue
+        i += 1
+    return spans
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(["“", "”", '"', "'", "''", "a", " ", "said."]), max_size=30).map(
+        "".join
+    ),
+    st.integers(0, 40),
+    st.integers(0, 40),
+)
+def test_quotations_found_as_by_the_character_walk(text: str, a: int, b: int) -> None:
+    from factcheck.suggest import _quote_spans
+
+    start, end = sorted((a % (len(text) + 1), b % (len(text) + 1)))
+    assert _quote_spans(text, start, end) == _quote_spans_char_by_char(text, start, end)
