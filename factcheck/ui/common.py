@@ -129,17 +129,23 @@ def read(work: Callable[[Session], T]) -> T:
 
 def remembered(key: str, seconds: float, compute: Callable[[], T]) -> T:
     """`compute()`, kept in this browser session for `seconds`: for figures that change slowly
-    and cost a query on every rerun otherwise. `forget(key)` when this session changed them."""
+    and cost a query on every rerun otherwise. `forget(key)` when this session changed them.
+    All in one session-state entry: every widget call scans every entry of the state."""
     now = time.monotonic()
-    stored = st.session_state.get(f"_remembered_{key}")
+    store: dict[str, tuple[float, Any]] = st.session_state.setdefault("_remembered", {})
+    stored = store.get(key)
     if stored is None or now - stored[0] > seconds:
-        stored = (now, compute())
-        st.session_state[f"_remembered_{key}"] = stored
+        for old in [k for k, (at, _) in store.items() if now - at > 3600]:
+            del store[old]  # searches typed long ago
+        stored = store[key] = (now, compute())
     return stored[1]  # type: ignore[no-any-return]
 
 
-def forget(key: str) -> None:
-    st.session_state.pop(f"_remembered_{key}", None)
+def forget(prefix: str) -> None:
+    """Drop what `remembered` kept under keys starting with `prefix`."""
+    store = st.session_state.get("_remembered", {})
+    for key in [k for k in store if k.startswith(prefix)]:
+        del store[key]
 
 
 def run_write(work: Callable[[Session], T], *, retry_on_integrity: bool = False) -> T | None:

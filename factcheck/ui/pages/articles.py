@@ -15,10 +15,11 @@ from factcheck.config import get_settings
 from factcheck.errors import describe_validation_error
 from factcheck.reviewers import find_reviewer
 from factcheck.textio import SUPPORTED_SUFFIXES, decode_article
-from factcheck.ui.common import current_reviewer, engine, read, run_write
+from factcheck.ui.common import current_reviewer, engine, forget, read, remembered, run_write
 from schemas.records import ArticleMeta
 
 PAGE_SIZES = (25, 50, 100)
+TOTAL_SECONDS = 10
 
 st.title("Articles")
 reviewer_name = current_reviewer()
@@ -48,6 +49,7 @@ with st.expander("Import articles", expanded=False):
                 st.error(describe_validation_error(error))
             else:
                 article = run_write(lambda s: article_service.import_text(s, text, meta))
+                forget("article_total")
                 if article is not None:
                     st.success(f"Imported article {article.id}: {article.title}")
     with upload_tab:
@@ -63,6 +65,7 @@ with st.expander("Import articles", expanded=False):
             max_bytes = get_settings().factcheck_max_bytes
             started = time.monotonic()
             uploads = list(files or [])
+            forget("article_total")
             summary = import_many(
                 engine(),
                 [
@@ -90,7 +93,13 @@ page_size = size_col.selectbox("Per page", PAGE_SIZES, key="article_page_size")
 
 def load_page(session: Session, page: int) -> tuple[int, list[ArticleRow]]:
     """The number of matching articles and one page of them, in one read."""
-    total = article_service.count_articles(session, search)
+    # Counting every article is a scan on PostgreSQL; the total only sizes the page control,
+    # so it is kept for a few seconds (and dropped at once when this session adds or deletes).
+    total = remembered(
+        f"article_total:{search}",
+        TOTAL_SECONDS,
+        lambda: article_service.count_articles(session, search),
+    )
     page = min(page, max(1, -(-total // page_size)))
     reviewer = find_reviewer(session, reviewer_name) if reviewer_name else None
     rows = article_service.list_articles(
@@ -144,6 +153,7 @@ else:
         st.write(f"Delete article {chosen} with all its claims and every reviewer's ratings?")
         if st.button("Yes, delete it", key="confirm_delete"):
             deleted = run_write(lambda s: article_service.delete_article(s, chosen))
+            forget("article_total")
             if deleted is not None:
                 st.success(f"Deleted article {chosen}.")
                 st.rerun()
