@@ -273,11 +273,11 @@ def test_suggestions_for_the_whole_article_on_demand(app: AppTest) -> None:
     sign_in(app)
     import_demo(app)
     open_annotate(app)
-    assert not app.dataframe and "#e3ecfa" not in article_html(app)
+    assert not app.dataframe and 'class="fc-suggested"' not in article_html(app)
     app.pills(key="panels").select("suggestions").run()
     table = app.dataframe[0].value
     assert "Alexander Stubb" in set(table["speaker"])
-    assert "#e3ecfa" in article_html(app), "unrated claims with a suggestion are marked"
+    assert 'class="fc-suggested"' in article_html(app), "claims with a suggestion are marked"
 
 
 def test_article_text_with_html_is_shown_as_text(app: AppTest) -> None:

@@ -155,6 +155,13 @@ def test_rate_a_claim_and_find_it_saved_after_reload(server: str, page) -> None:
     _wait_idle(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "annotate.png"), full_page=True)
+    # The claim just rated B shows in the text in B's colour, outlined as the open claim.
+    style = page.evaluate(
+        "() => { const m = document.querySelector('mark.fc-B');"
+        " const s = m && getComputedStyle(m);"
+        " return s && [s.backgroundColor, s.outlineStyle]; }"
+    )
+    assert style == ["rgb(220, 243, 196)", "solid"]
 
     page.reload()
     page.get_by_text("1 of 16 claims rated by ana").wait_for()

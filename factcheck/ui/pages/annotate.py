@@ -85,10 +85,10 @@ DETAIL_FIELDS = ("f_translated", "f_primary", "f_corr", "f_corr_by", "f_notes")
 # Parts of the page drawn only when asked for, chosen in one "Show" control: every widget a
 # rerun draws costs time, and these are needed for a minority of claims.
 PANELS = {
-    "suggestions": "Suggestions in the text",
-    "bounds": "Claim boundaries",
-    "chain": "Chain editor",
-    "details": "Translation, corroboration, notes",
+    "suggestions": "Suggestions",
+    "bounds": "Boundaries",
+    "chain": "Edit chain",
+    "details": "Details",
 }
 
 
@@ -560,6 +560,9 @@ with work_col:
         key="panels",
         on_change=panels_changed,
         label_visibility="collapsed",
+        help="Suggestions: every claim's suggestion, marked in the text and listed. "
+        "Boundaries: merge, split, trim, drop or add claims. Edit chain: the hops one by one. "
+        "Details: translation, primary source, corroboration, notes.",
     )
     nav = st.columns(4)
     nav[0].button(
