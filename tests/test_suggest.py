@@ -298,6 +298,25 @@ def test_learned_tagger_finds_cues_the_rules_miss(
     assert s.chain[0].name in source
 
 
+def test_every_token_has_a_full_row_of_features() -> None:
+    """The tagger cuts one flat feature list into rows of `*_WIDTH`: a feature added or
+    dropped without changing the width would shift every token after the first."""
+    from factcheck import attribution_model as am
+
+    text = "“It is over,” Anna Berg, the minister, told Reuters on Monday: the plan is dead."
+    toks = am.tokens(text, 0, len(text), [(0, 14)])
+    sent_of = [0] * len(toks)
+    cue = next(i for i, t in enumerate(toks) if t.text == "told")
+    for rows, width in (
+        (am.cue_features(toks), am.CUE_WIDTH),
+        (am.role_features(toks, sent_of, cue, cue), am.ROLE_WIDTH),
+    ):
+        assert len(rows) == len(toks)
+        assert {len(row) for row in rows} == {width}
+        assert all(row[0] == "b" for row in rows)  # each row starts at its bias feature
+        assert [row[1].split("=")[0] for row in rows] == [rows[0][1].split("=")[0]] * len(rows)
+
+
 def test_rules_win_on_claims_they_cover() -> None:
     """suggest_for_claim keeps the rules' chain where they find the claim's attribution."""
     text = "“We act together,” Anna Berg told Swedish media, Reuters reported."

@@ -28,7 +28,7 @@ import re
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, repeat
+from itertools import chain, product, repeat
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +39,8 @@ CUE_TAGS = ("O", "B", "I")
 ROLE_TAGS = ("O", "B-S", "I-S", "B-C", "I-C")
 CUE_BITS = 18
 ROLE_BITS = 19
+CUE_WIDTH = 29  # features per token of each tagger
+ROLE_WIDTH = 32
 # Added to the cue tags' scores at decoding: the perceptron is conservative on the long tail
 # of cues, and trading some precision for recall raises cue F1 (tuned on train and dev:
 # flat from 16 to 24, dev cue F1 0.649-0.651, best at 17-18).
@@ -94,7 +96,7 @@ _FUNCTION = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Tok:
     start: int
     end: int
@@ -173,68 +175,78 @@ def _hash(feats: list[str], bits: int) -> list[int]:
 # ---------------------------------------------------------------------------- features
 
 
+# What a token contributes to the "right" feature ("that", a quotation mark, a colon or a
+# comma within three tokens to the right), and the feature for each three tokens' marks:
+# looked up per token instead of a set built per token.
+_RIGHT_MARK = {"that": "t", ":": ":", ",": ",", **dict.fromkeys(_QUOTE_MARKS, "q")}
+_RIGHT = {
+    marks: "".join(mark for mark in "tq:," if mark in marks)
+    for marks in product(("", "t", "q", ":", ","), repeat=3)
+}
+_SUBJ_RESET = frozenset([",", ";", "—", "–", *_QUOTE_MARKS])
+
+
 def cue_features(toks: list[Tok]) -> list[list[str]]:
+    """The cue tagger's features of each token (for training; tagging uses `_cue_flat`)."""
+    flat = _cue_flat(toks)
+    return [flat[i : i + CUE_WIDTH] for i in range(0, len(flat), CUE_WIDTH)]
+
+
+def _cue_flat(toks: list[Tok]) -> list[str]:
+    """Every token's `CUE_WIDTH` features in one list: no list per token to build and then
+    flatten again before hashing."""
     n = len(toks)
     lows = ["<s>", "<s>", "<s>", *[t.low for t in toks], "</s>", "</s>", "</s>"]
-    has_quote = any(t.text in _QUOTE_MARKS for t in toks)
+    shapes = ["<s>", *[t.shape for t in toks], "</s>"]
+    hq = "1" if any(t.text in _QUOTE_MARKS for t in toks) else "0"
+    marks = [_RIGHT_MARK.get(low, "") for low in lows]
+    out: list[str] = []
     # Is there a subject-like token (capitalised or pronoun) since the last comma, and what
     # comes within three tokens to the right ("that", a quotation mark, a colon)?
-    subj = []
     seen = False
-    for t in toks:
-        if t.text in (",", ";", "—", "–") or t.text in _QUOTE_MARKS:
-            seen = False
-        subj.append(seen)
-        seen = seen or t.shape in ("Xx", "X") or t.low in _SUBJ_PRON
-    out = []
     for i, t in enumerate(toks):
-        ahead = {x.low for x in toks[i + 1 : i + 4]}
-        right = (
-            ("t" if "that" in ahead else "")
-            + ("q" if ahead & _QUOTE_MARKS else "")
-            + (":" if ":" in ahead else "")
-            + ("," if "," in ahead else "")
-        )
+        if t.text in _SUBJ_RESET:
+            seen = False
+        sj = "S" if seen else "-"
+        shape = t.shape
         w = t.low
-        p1, p2, n1, n2 = lows[i + 2], lows[i + 1], lows[i + 4], lows[i + 5]
-        p3, n3 = lows[i], lows[i + 6]
+        seen = seen or shape == "Xx" or shape == "X" or w in _SUBJ_PRON
+        right = _RIGHT[marks[i + 4], marks[i + 5], marks[i + 6]]
+        p3, p2, p1 = lows[i], lows[i + 1], lows[i + 2]
+        n1, n2, n3 = lows[i + 4], lows[i + 5], lows[i + 6]
         lem = _lemma(w)
-        sj = "S" if subj[i] else "-"
         q = "q" if t.inq else "n"
-        prev_shape = toks[i - 1].shape if i else "<s>"
-        next_shape = toks[i + 1].shape if i + 1 < n else "</s>"
-        out.append(
-            [
-                "b",
-                "w=" + w,
-                "l=" + lem,
-                "s3=" + w[-3:],
-                "sh=" + t.shape,
-                "p1=" + p1,
-                "n1=" + n1,
-                "p2=" + p2,
-                "n2=" + n2,
-                "p1w=" + p1 + "|" + w,
-                "wn1=" + w + "|" + n1,
-                "p2p1=" + p2 + "|" + p1,
-                "n1n2=" + n1 + "|" + n2,
-                "q=" + q,
-                "qw=" + q + w,
-                "ql=" + q + lem,
-                "psh=" + prev_shape + "|" + t.shape,
-                "nsh=" + next_shape,
-                "pos=" + (str(i) if i < 3 else "m" if i < n - 2 else "e"),
-                "hq=" + ("1" if has_quote else "0") + lem,
-                "p3=" + p3,
-                "n3=" + n3,
-                "tri=" + p1 + "|" + w + "|" + n1,
-                "sj=" + sj,
-                "sjl=" + sj + lem,
-                "rt=" + right,
-                "rtl=" + right + "|" + lem,
-                "sjrt=" + sj + right + t.shape,
-                "s4=" + w[-4:] + sj,
-            ]
+        # f-strings: one string built per feature, not one per "+".
+        out += (
+            "b",
+            "w=" + w,
+            "l=" + lem,
+            "s3=" + w[-3:],
+            "sh=" + shape,
+            "p1=" + p1,
+            "n1=" + n1,
+            "p2=" + p2,
+            "n2=" + n2,
+            f"p1w={p1}|{w}",
+            f"wn1={w}|{n1}",
+            f"p2p1={p2}|{p1}",
+            f"n1n2={n1}|{n2}",
+            "q=" + q,
+            f"qw={q}{w}",
+            f"ql={q}{lem}",
+            f"psh={shapes[i]}|{shape}",
+            "nsh=" + shapes[i + 2],
+            "pos=" + (str(i) if i < 3 else "m" if i < n - 2 else "e"),
+            f"hq={hq}{lem}",
+            "p3=" + p3,
+            "n3=" + n3,
+            f"tri={p1}|{w}|{n1}",
+            "sj=" + sj,
+            f"sjl={sj}{lem}",
+            "rt=" + right,
+            f"rtl={right}|{lem}",
+            f"sjrt={sj}{right}{shape}",
+            f"s4={w[-4:]}{sj}",
         )
     return out
 
@@ -253,45 +265,53 @@ def _bucket(d: int) -> str:
     return sign + "far"
 
 
+_CAPPED = ("0", "1", "2", "3", "4")
+
+
 def role_features(toks: list[Tok], sent_of: list[int], ca: int, cb: int) -> list[list[str]]:
-    """Features of each window token relative to the cue at tokens [ca, cb]."""
+    """Features of each window token relative to the cue at tokens [ca, cb] (for training;
+    tagging uses `_role_flat`)."""
+    flat = _role_flat(toks, sent_of, ca, cb)
+    return [flat[i : i + ROLE_WIDTH] for i in range(0, len(flat), ROLE_WIDTH)]
+
+
+def _role_flat(toks: list[Tok], sent_of: list[int], ca: int, cb: int) -> list[str]:
+    """Every window token's `ROLE_WIDTH` features in one list."""
     n = len(toks)
-    cue_words = " ".join(t.low for t in toks[ca : cb + 1])
-    cue_lem = _lemma(toks[cb].low)
+    lows = [t.low for t in toks]
+    shapes = [t.shape for t in toks]
+    cue_words = " ".join(lows[ca : cb + 1])
+    cue_lem = _lemma(lows[cb])
     cue_q = "q" if toks[ca].inq else "n"
-    after = toks[cb + 1].low if cb + 1 < n else "</s>"
-    before = toks[ca - 1].low if ca > 0 else "<s>"
-    # Running counts of commas / quote marks / "that" between each token and the cue.
+    after = lows[cb + 1] if cb + 1 < n else "</s>"
+    before = lows[ca - 1] if ca > 0 else "<s>"
+    # Running counts of commas / quote marks / "that" between each token and the cue, and of
+    # lowercase content words: a source is mostly a noun phrase next to its cue, with no
+    # other clause in between.
     commas = [0] * n
     quotes = [0] * n
     thats = [0] * n
-    c = q = th = 0
+    lowers = [0] * n
+    c = q = th = lw = 0
     for i in range(ca - 1, -1, -1):
-        commas[i], quotes[i], thats[i] = c, q, th
-        w = toks[i].low
+        commas[i], quotes[i], thats[i], lowers[i] = c, q, th, lw
+        w = lows[i]
         c += w == ","
         q += toks[i].text in _QUOTE_MARKS
         th += w in ("that", "who", "which")
-    c = q = th = 0
+        lw += shapes[i] == "x" and w not in _FUNCTION
+    c = q = th = lw = 0
     for i in range(cb + 1, n):
-        commas[i], quotes[i], thats[i] = c, q, th
-        w = toks[i].low
+        commas[i], quotes[i], thats[i], lowers[i] = c, q, th, lw
+        w = lows[i]
         c += w in (",", ";")
         q += toks[i].text in _QUOTE_MARKS
         th += w in ("that", "who", "which")
-    # Lowercase content words between each token and the cue: a source is mostly a noun
-    # phrase next to its cue, with no other clause in between.
-    lowers = [0] * n
-    c = 0
-    for i in range(ca - 1, -1, -1):
-        lowers[i] = c
-        c += toks[i].shape == "x" and toks[i].low not in _FUNCTION
-    c = 0
-    for i in range(cb + 1, n):
-        lowers[i] = c
-        c += toks[i].shape == "x" and toks[i].low not in _FUNCTION
+        lw += shapes[i] == "x" and w not in _FUNCTION
     cue_sent = sent_of[ca]
-    out = []
+    padded_lows = ["<s>", "<s>", *lows, "</s>", "</s>"]
+    padded_shapes = ["<s>", *shapes, "</s>"]
+    out: list[str] = []
     for i, t in enumerate(toks):
         if i < ca:
             d, di = i - ca, "L"
@@ -300,60 +320,55 @@ def role_features(toks: list[Tok], sent_of: list[int], ca: int, cb: int) -> list
         else:
             d, di = 0, "C"
         db = _bucket(d)
-        so = str(sent_of[i] - cue_sent)
-        cm = str(min(commas[i], 3))
-        qb = str(min(quotes[i], 2))
-        th = str(min(thats[i], 2))
-        w = t.low
-        p1 = toks[i - 1].low if i else "<s>"
-        n1 = toks[i + 1].low if i + 1 < n else "</s>"
+        sent = sent_of[i]
+        so = str(sent - cue_sent)
+        cm = _CAPPED[commas[i]] if commas[i] < 3 else "3"
+        qb = _CAPPED[quotes[i]] if quotes[i] < 2 else "2"
+        th = _CAPPED[thats[i]] if thats[i] < 2 else "2"
+        lw = _CAPPED[lowers[i]] if lowers[i] < 4 else "4"
+        w = lows[i]
+        shape = shapes[i]
+        p1, n1 = padded_lows[i + 1], padded_lows[i + 3]
+        psh, nsh = padded_shapes[i], padded_shapes[i + 2]
         ctx = di + so
         iq = "q" if t.inq else "n"
-        out.append(
-            [
-                "b",
-                "db=" + db + so,
-                "ctx=" + ctx,
-                "w=" + w + ctx,
-                "wdb=" + w + db,
-                "sh=" + t.shape + ctx,
-                "shdb=" + t.shape + db,
-                "p1=" + p1 + ctx,
-                "n1=" + n1 + ctx,
-                "cm=" + cm + ctx,
-                "cmq=" + cm + qb + th + ctx,
-                "qb=" + qb + iq + cue_q + ctx,
-                "th=" + th + ctx,
-                "cw=" + cue_words + ctx,
-                "cwdb=" + cue_words + db,
-                "cl=" + cue_lem + ctx + cm,
-                "aft=" + after + ctx,
-                "aftdb=" + after + db,
-                "bef=" + before + ctx,
-                "shcm=" + t.shape + cm + qb + ctx,
-                "psh=" + (toks[i - 1].shape if i else "<s>") + t.shape + ctx,
-                "edge="
-                + ("F" if i == 0 or sent_of[i - 1] != sent_of[i] else "")
-                + ("E" if i + 1 == n or sent_of[i + 1] != sent_of[i] else "")
-                + ctx,
-                "lw=" + str(min(lowers[i], 4)) + cm + ctx,
-                "lwsh=" + str(min(lowers[i], 4)) + t.shape + iq + ctx,
-                "tsh="
-                + (toks[i - 1].shape if i else "<s>")
-                + t.shape
-                + (toks[i + 1].shape if i + 1 < n else "</s>")
-                + ctx,
-                "s3=" + w[-3:] + ctx,
-                "wcl=" + w + "|" + cue_lem + db,
-                "p2=" + (toks[i - 2].low if i > 1 else "<s>") + ctx,
-                "n2=" + (toks[i + 2].low if i + 2 < n else "</s>") + ctx,
-                "cs=" + ("S" if p1 in _CLAUSE_OPEN else "-") + t.shape + ctx,
-                "cldb=" + cue_lem + db + so,
-                "pn="
-                + (toks[i - 1].shape if i else "<s>")
-                + (toks[i + 1].shape if i + 1 < n else "</s>")
-                + db,
-            ]
+        edge = ("F" if i == 0 or sent_of[i - 1] != sent else "") + (
+            "E" if i + 1 == n or sent_of[i + 1] != sent else ""
+        )
+        # f-strings: one string built per feature, not one per "+".
+        out += (
+            "b",
+            f"db={db}{so}",
+            "ctx=" + ctx,
+            f"w={w}{ctx}",
+            f"wdb={w}{db}",
+            f"sh={shape}{ctx}",
+            f"shdb={shape}{db}",
+            f"p1={p1}{ctx}",
+            f"n1={n1}{ctx}",
+            f"cm={cm}{ctx}",
+            f"cmq={cm}{qb}{th}{ctx}",
+            f"qb={qb}{iq}{cue_q}{ctx}",
+            f"th={th}{ctx}",
+            f"cw={cue_words}{ctx}",
+            f"cwdb={cue_words}{db}",
+            f"cl={cue_lem}{ctx}{cm}",
+            f"aft={after}{ctx}",
+            f"aftdb={after}{db}",
+            f"bef={before}{ctx}",
+            f"shcm={shape}{cm}{qb}{ctx}",
+            f"psh={psh}{shape}{ctx}",
+            f"edge={edge}{ctx}",
+            f"lw={lw}{cm}{ctx}",
+            f"lwsh={lw}{shape}{iq}{ctx}",
+            f"tsh={psh}{shape}{nsh}{ctx}",
+            f"s3={w[-3:]}{ctx}",
+            f"wcl={w}|{cue_lem}{db}",
+            f"p2={padded_lows[i]}{ctx}",
+            f"n2={padded_lows[i + 4]}{ctx}",
+            f"cs={'S' if p1 in _CLAUSE_OPEN else '-'}{shape}{ctx}",
+            f"cldb={cue_lem}{db}{so}",
+            f"pn={psh}{nsh}{db}",
         )
     return out
 
@@ -406,6 +421,19 @@ class Tagger:
         flat_rows = list(chain.from_iterable(feats))
         E = self.score(flat_rows)
         bounds = np.cumsum([len(f) for f in feats])[:-1]
+        return np.split(E, bounds)
+
+    def score_flat(self, flats: list[list[str]], width: int) -> list[np.ndarray]:
+        """`score_many` for sequences given as flat feature lists of `width` features per
+        token: the same sums, without a list per token."""
+        flat: list[str] = []
+        for features in flats:
+            flat += features
+        if not flat:
+            return [np.zeros((0, len(self.tags)), dtype=self.W.dtype) for _ in flats]
+        rows = _table(self.bits)(flat)
+        E = np.add.reduceat(self.W[rows], np.arange(0, len(flat), width), axis=0)
+        bounds = np.cumsum([len(features) // width for features in flats])[:-1]
         return np.split(E, bounds)
 
     def decode_many(self, Es: list[np.ndarray]) -> list[list[int]]:
@@ -525,7 +553,7 @@ class Model:
         `sure_bias` finds it too.
         """
         live = [k for k, toks in enumerate(sent_toks) if toks]
-        Es = self.cue.score_many([cue_features(sent_toks[k]) for k in live])
+        Es = self.cue.score_flat([_cue_flat(sent_toks[k]) for k in live], CUE_WIDTH)
         margins = []
         lows = []
         for E in Es:
@@ -567,7 +595,9 @@ class Model:
                 margins.append((margin, sure))
         if not jobs:
             return []
-        Es = self.role.score_many([role_features(w, so, ca, cb) for w, so, ca, cb, _ in jobs])
+        Es = self.role.score_flat(
+            [_role_flat(w, so, ca, cb) for w, so, ca, cb, _ in jobs], ROLE_WIDTH
+        )
         for E, (_, _, ca, cb, _) in zip(Es, jobs, strict=True):
             E[ca : cb + 1, 1:] -= 1e6  # the cue itself is neither source nor content
         tags = self.role.decode_many(Es)
