@@ -46,9 +46,10 @@ def available_cpus() -> int:
 
 
 def default_workers() -> int:
-    """Worker count for a batch: none on a single CPU, where they would only add overhead."""
+    """Worker count for a batch: none on a single CPU, where they would only add overhead,
+    nor where there is no interpreter to start (an embedded Python)."""
     cpus = available_cpus()
-    return min(MAX_WORKERS, cpus) if cpus > 1 else 0
+    return min(MAX_WORKERS, cpus) if cpus > 1 and sys.executable else 0
 
 
 def _write_frame(stream: IO[bytes], value: Any) -> None:
