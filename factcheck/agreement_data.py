@@ -17,7 +17,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection, Select, and_, false, select
 from sqlmodel import Session, col
 
-from factcheck.agreement import Column, Numbering, Rating, RatingTable
+from factcheck.agreement import RATING_FIELDS, Column, Numbering, Rating, RatingTable
 from factcheck.chains import split_chain_text
 from factcheck.errors import InputError
 from factcheck.export import FORMULA_TRIGGERS
@@ -25,14 +25,8 @@ from factcheck.models import Assessment, ChainHopRow, Claim, Reviewer
 from schemas.records import parse_credibility, parse_reliability
 from schemas.vocab import AttributionType
 
-CSV_REQUIRED: tuple[str, ...] = (
-    "claim_id",
-    "reviewer",
-    "attribution_type",
-    "source_reliability",
-    "information_credibility",
-    "chain",
-)
+# A ratings CSV must hold every field a rating has.
+CSV_REQUIRED: tuple[str, ...] = RATING_FIELDS
 ATTRIBUTION_TYPES = frozenset(t.value for t in AttributionType)
 BATCH_ROWS = 20_000
 
