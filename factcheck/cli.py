@@ -26,6 +26,7 @@ from factcheck.db import read_session, write
 from factcheck.errors import DuplicateError, FactcheckError, describe_validation_error
 from factcheck.export import (
     ExportFilter,
+    atomic_folder,
     export_csv,
     iter_rating_rows,
     parse_rated_bound,
@@ -707,6 +708,11 @@ EXPORT_UNITS = {
 @click.option(
     "--review-url", metavar="BASE", help="claimreview: base URL of the published reviews."
 )
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="brat: replace a folder that is not empty (its files go once the export is complete).",
+)
 @json_option
 @pass_state
 @acting_as_option
@@ -721,6 +727,7 @@ def export_command(
     rated_to: str | None,
     organization: str | None,
     review_url: str | None,
+    replace: bool,
     as_json: bool,
 ) -> None:
     """Export ratings (csv), the whole project (jsonl) or attributions (brat, quotes,
@@ -764,12 +771,21 @@ def export_command(
         return
     if fmt in FOLDER_FORMATS and out.exists() and not out.is_dir():
         fail(f"{out} is a file; --format {fmt} writes a folder")
+    if fmt in FOLDER_FORMATS and out.is_dir() and any(out.iterdir()) and not replace:
+        fail(
+            f"{out} is not empty: an earlier export's files would mix with this one; "
+            "give a new folder, or --replace to replace it"
+        )
     if fmt not in FOLDER_FORMATS and out.is_dir():
         fail(f"{out} is a folder; give a file name")
     exporter = export_csv if fmt == "csv" else EXPORTERS[fmt]
     unit = EXPORT_UNITS[fmt]
     with ProgressBar(f"exporting {fmt}", unit=unit, quiet=as_json) as bar:
-        count = exporter(state.engine, out, flt, bar.update)
+        if fmt in FOLDER_FORMATS:
+            with atomic_folder(out) as staging:
+                count = exporter(state.engine, staging, flt, bar.update)
+        else:
+            count = exporter(state.engine, out, flt, bar.update)
     if as_json:
         emit_json({"format": fmt, "out": str(out), "rows": count})
     else:

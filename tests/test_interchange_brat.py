@@ -218,3 +218,25 @@ def test_same_text_under_two_file_names_comes_back_under_both(
     for path in sorted(gold.rglob("*.*")):
         assert (out / path.relative_to(gold)).read_bytes() == path.read_bytes(), path.name
     assert len(list(out.rglob("*.*"))) == 4
+
+
+def test_exporting_into_a_used_folder_asks_then_replaces_it_whole(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    run = Cli(sqlite_url)
+    run.ok("import-brat", str(_side_by_side(tmp_path / "in")), "--annotator", "ana")
+    out = tmp_path / "out"
+    run.ok("export", "--format", "brat", "--out", str(out))
+    stale = out / "attributions" / "gone_bob.ann"  # as if from an earlier export
+    stale.write_text("T1\tSource 0 9\tOfficials\n", encoding="utf-8")
+
+    run.fails("export", "--format", "brat", "--out", str(out), message="is not empty")
+    assert stale.exists(), "refused: nothing changed"
+
+    run.ok("export", "--format", "brat", "--out", str(out), "--replace")
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.*")) == [
+        "attributions/talks_ana.ann",
+        "text/talks.txt",
+    ]
+    assert (out / "attributions" / "talks_ana.ann").read_text(encoding="utf-8") == ANN
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], "no leftovers"
