@@ -11,7 +11,7 @@ from factcheck import annotation
 from factcheck import articles as article_service
 from factcheck import claims as claim_service
 from factcheck.assessments import save_assessment
-from factcheck.errors import describe_validation_error
+from factcheck.errors import NotFoundError, describe_validation_error
 from factcheck.render import chain_dot, legend_html, markdown_literal
 from factcheck.scoring import sourcing_score
 from factcheck.ui.common import forget, read, remembered, require_reviewer, run_write
@@ -262,7 +262,10 @@ def prepare_form(claim_id: int) -> None:
         return
     mine = workspace.mine.get(claim_id)
     if mine is not None:
-        view = read(lambda s: annotation.assessment_view(s, mine.assessment_id, reviewer_name))
+        try:
+            view = read(lambda s: annotation.assessment_view(s, mine.assessment_id, reviewer_name))
+        except NotFoundError:  # deleted since the workspace was read: its revision moved on
+            st.rerun()
         load_form(annotation.draft_from_assessment(view), "saved", claim_id)
     else:
         draft = suggested_draft(claim_id)
