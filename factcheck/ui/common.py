@@ -38,7 +38,7 @@ def _signed_in_actor() -> access.Actor | None:
     """The services' acting reviewer inside a Streamlit run (None outside one: CLI, tests)."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    if get_script_run_ctx() is None:
+    if get_script_run_ctx(suppress_warning=True) is None:
         return None
     actor = st.session_state.get(ACTOR_KEY)
     return actor if isinstance(actor, access.Actor) else None
