@@ -44,17 +44,6 @@ APP = ROOT / "app.py"
 ARTICLES_PAGE = "factcheck/ui/pages/articles.py"
 ANNOTATE_PAGE = "factcheck/ui/pages/annotate.py"
 POLNEAR = ROOT.parent / "shared" / "corpora" / "polnear" / "train" / "text"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LINES = ("rerun", "import", "export", "agreement", "queries", "save", "server")
 MB = 1024 * 1024
 
@@ -614,7 +603,7 @@ def _tree_rss_mb(pid: int) -> float:
 
 
 def measure_server(url: str, project: Project) -> list[Line]:
-    from factcheck.ui.server import streamlit_command
+    from factcheck.ui.server import CHROMIUM, CHROMIUM_ARGS, streamlit_command
 
     name = "Server RSS after opening every page once"
     try:

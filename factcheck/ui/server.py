@@ -1,5 +1,6 @@
-"""How to start the web app as a server process, for tools that drive a real browser (the
-browser test, the benchmark's memory line): one command line, bound to loopback."""
+"""How to start the web app as a server process, and the browser that drives it, for the
+browser test and the benchmark's memory line: one command line bound to loopback, and Debian's
+chromium with the flags a headless run in a sandbox needs (never a downloaded browser)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,17 @@ import sys
 from factcheck.config import PROJECT_ROOT
 
 APP = PROJECT_ROOT / "app.py"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def streamlit_command(port: int, *extra: str) -> list[str]:

@@ -16,21 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.ui.server import streamlit_command
+from factcheck.ui.server import CHROMIUM, CHROMIUM_ARGS, streamlit_command
 from tests.conftest import DEMO_TEXT, ROOT
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.browser
 
@@ -89,7 +78,7 @@ def page(server: str) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1500, "height": 1200})
         page = context.new_page()
         page.set_default_timeout(30_000)
