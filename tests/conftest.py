@@ -8,6 +8,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -125,7 +126,32 @@ def db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The web app's database for this test (settings are cached per process: clear them)."""
     from factcheck.config import get_settings
 
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    get_settings.cache_clear()
+    use_app_database(monkeypatch, sqlite_url)
     yield sqlite_url
     get_settings.cache_clear()
+
+
+def use_app_database(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    """Point the web app at `url` for this test."""
+    from factcheck.config import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+
+
+def open_page(page: str | None, reviewer: str | None = "ana", **state: Any) -> Any:
+    """The app (an AppTest) run once as `reviewer` with `state` in its session state, then on
+    `page` (a path under factcheck/ui/pages; None stays on the default Articles page)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if reviewer:
+        at.session_state["reviewer_name"] = reviewer
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, at.exception
+    return at

@@ -21,7 +21,7 @@ from factcheck.export import CSV_COLUMNS, ExportFilter, csv_bytes
 from factcheck.reviewers import get_or_create_reviewer
 from factcheck.stats import rating_filter
 from schemas.records import AssessmentInput
-from tests.conftest import ROOT
+from tests.conftest import open_page
 from tests.test_stats import Seeded, seed_ratings
 
 EXPORT_PAGE = "factcheck/ui/pages/export.py"
@@ -35,14 +35,7 @@ def seeded(db: str, demo_text: str) -> Iterator[Seeded]:
 
 
 def open_export(reviewer: str | None = "ana") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if reviewer:
-        at.session_state["reviewer_name"] = reviewer
-    at.run()
-    at.switch_page(EXPORT_PAGE)
-    at.run()
-    assert not at.exception
-    return at
+    return open_page(EXPORT_PAGE, reviewer)
 
 
 def preview(at: AppTest) -> list[dict[str, object]]:

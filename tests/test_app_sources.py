@@ -16,19 +16,13 @@ from factcheck.sources import add_source, find_source
 from schemas.records import AssessmentInput
 from schemas.spans import ChainHop
 from schemas.vocab import AttributionType, SourceKind
-from tests.conftest import ROOT
+from tests.conftest import ROOT, open_page
 
 SOURCES_PAGE = "factcheck/ui/pages/sources.py"
 
 
 def open_sources(db: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["reviewer_name"] = "ana"
-    at.run()
-    at.switch_page(SOURCES_PAGE)
-    at.run()
-    assert not at.exception
-    return at
+    return open_page(SOURCES_PAGE)
 
 
 def table(at: AppTest) -> list[dict[str, object]]:

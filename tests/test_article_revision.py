@@ -14,11 +14,10 @@ from factcheck.assessments import save_assessment
 from factcheck.db import make_engine, write
 from factcheck.reviewers import get_or_create_reviewer
 from schemas.records import ArticleMeta, AssessmentInput
-from tests.conftest import ROOT
+from tests.conftest import open_page, use_app_database
 from tests.test_app import ANNOTATE, claim_heading
 from tests.test_query_counts import counting
 
-APP = str(ROOT / "app.py")
 TEXT = "The minister said taxes would fall. Critics told reporters they would rise. It rained."
 
 
@@ -76,18 +75,8 @@ def test_unknown_article_has_no_revision(sqlite_url: str) -> None:
 
 
 def _annotate(url: str, monkeypatch: pytest.MonkeyPatch, article_id: int) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", url)
-    from factcheck.config import get_settings
-
-    get_settings.cache_clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["reviewer_name"] = "ana"
-    at.session_state["article_id"] = article_id
-    at.run()
-    at.switch_page(ANNOTATE)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    use_app_database(monkeypatch, url)
+    return open_page(ANNOTATE, article_id=article_id)  # type: ignore[no-any-return]
 
 
 def _progress(at: AppTest) -> str:
@@ -133,13 +122,8 @@ def test_articles_page_progress_follows_ratings_made_elsewhere(
     article_id = write(engine, lambda s: articles.import_text(s, TEXT, ArticleMeta()).id)
     write(engine, lambda s: articles.import_text(s, TEXT + " Later.", ArticleMeta()))
     ana = write(engine, lambda s: get_or_create_reviewer(s, "ana"))
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    from factcheck.config import get_settings
-
-    get_settings.cache_clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["reviewer_name"] = "ana"
-    at.run()
+    use_app_database(monkeypatch, db_url)
+    at = open_page(None)
 
     def progress() -> dict[int, str]:
         table = at.dataframe[0].value
