@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from factcheck.display import quote_name
 from factcheck.errors import InputError
+from factcheck.export import locked_temp
 
 
 def backup_database(engine: Engine, target: Path, *, overwrite: bool = False) -> str:
@@ -20,28 +21,24 @@ def backup_database(engine: Engine, target: Path, *, overwrite: bool = False) ->
     renamed into place, so an interrupted backup never leaves a partial file under its name."""
     target = Path(target)
     if target.exists() and not overwrite:
-        raise InputError(f"{target} exists; choose another name or pass --force to replace it")
+        raise InputError(
+            f"{quote_name(target)} exists; choose another name or pass --force to replace it"
+        )
     if target.is_dir():
-        raise InputError(f"{target} is a folder; give a file name")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".part", dir=target.parent
-    )
-    os.close(handle)
-    try:
-        if engine.dialect.name == "sqlite":
-            _sqlite_backup(engine, Path(temp_name))
-            how = "SQLite online backup"
-        else:
-            from factcheck.interchange import export_bundle
+        raise InputError(f"{quote_name(target)} is a folder; give a file name")
+    if engine.dialect.name != "sqlite":
+        from factcheck.interchange import export_bundle
 
-            export_bundle(engine, Path(temp_name), None, None)
-            how = "JSON Lines bundle"
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    return how
+        # Written through export's temporary file, renamed into place when complete.
+        export_bundle(engine, target, None, None)
+        return "JSON Lines bundle"
+    # The temporary file is locked while the copy is made, so a backup killed midway leaves
+    # a file (and SQLite's -journal) that the next backup here removes, and never one that a
+    # running backup still needs (the rule is in factcheck.export).
+    with locked_temp(target.parent, f".{target.name}.") as (_, temp):
+        _sqlite_backup(engine, temp)
+        os.replace(temp, target)
+    return "SQLite online backup"
 
 
 def _sqlite_backup(engine: Engine, temp: Path) -> None:

@@ -13,6 +13,8 @@ import click
 
 from factcheck.cli_common import State, emit_json, json_option, pass_state
 from factcheck.cli_team import acting_option
+from factcheck.config import get_settings
+from factcheck.display import one_line
 from factcheck.interchange.brat import DEFAULT_REVIEWER, import_brat
 from factcheck.interchange.bundle import import_bundle
 from factcheck.interchange.progress import ProgressBar
@@ -39,7 +41,8 @@ def import_brat_command(
     <stem>_<annotator>.ann, or .txt and .ann side by side). Each .ann becomes its
     annotator's assessments, spans kept exactly; articles already in are reused (content
     hash). Lines that are not T, E or AnnotatorNotes lines are listed, not dropped silently.
-    Every file is checked before anything is stored.
+    Every file is checked before anything is stored (size limit: FACTCHECK_MAX_BYTES), then
+    everything is stored in one transaction.
 
     \b
     Example:
@@ -52,6 +55,7 @@ def import_brat_command(
             lambda done, total: bar.update(done, total),
             reviewer=reviewer,
             keep_going=keep_going,
+            max_bytes=get_settings().factcheck_max_bytes,
         )
     if as_json:
         emit_json(summary.as_dict())
@@ -61,12 +65,14 @@ def import_brat_command(
             f"in; {summary.annotation_files} .ann files, {summary.attributions} attributions "
             f"in {summary.assessments} assessments"
         )
+        # File names in these are quoted already; one_line also keeps a raw .ann line from
+        # moving the cursor or starting a line of its own.
         for line in summary.unknown_lines:
-            click.echo(f"unknown line (not imported): {line}", err=True)
+            click.echo(f"unknown line (not imported): {one_line(line)}", err=True)
         for line in summary.unmatched_files:
-            click.echo(f"skipped: {line}", err=True)
+            click.echo(f"skipped: {one_line(line)}", err=True)
         for line in summary.failed:
-            click.echo(f"failed: {line}", err=True)
+            click.echo(f"failed: {one_line(line)}", err=True)
         if summary.unknown_lines:
             click.echo(f"{len(summary.unknown_lines)} unknown lines reported", err=True)
     if summary.failed:

@@ -7,10 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import tempfile
+import time as time_module
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
@@ -364,43 +366,193 @@ def csv_bytes(session: Session, flt: ExportFilter | None = None) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-@contextmanager
-def atomic_text_file(path: Path) -> Iterator[IO[str]]:
-    """Write to a temporary file beside `path`, then rename it into place on success."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+# ---------------------------------------------------------------- temporary files
+#
+# Exports and backups are written to a temporary file or folder beside the target,
+# `.<target name>.<8 random characters>.part` (tempfile's names), and renamed into place.
+# A process killed with SIGKILL cannot remove its temporary file, so every export or backup
+# first removes the stale ones left beside its target by earlier runs. The rule:
+#
+#   a temporary file or folder is stale when no process holds the lock its writer takes on
+#   it from the moment it is created (an exclusive flock, which the kernel drops when the
+#   process ends, however it ends) and it was last changed more than STALE_GRACE_SECONDS
+#   ago (a file is created, then locked: the grace period covers that instant).
+#
+# So the file of an export that is still running is never removed, however long it runs, and
+# PID reuse cannot fool the rule. Only names of exactly that pattern are touched, only regular
+# files and folders (never a symlink), only the user's own; SQLite's `-journal`, `-wal` and
+# `-shm` companions of a stale backup go with it. Where locks are unavailable (no fcntl, or a
+# file system that refuses flock) nothing counts as unlocked, so nothing is removed.
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX
+    fcntl = None  # type: ignore[assignment]
+
+STALE_GRACE_SECONDS = 60.0
+_TEMP_INFIX = "[a-z0-9_]{8}"  # what tempfile puts between prefix and suffix
+_SQLITE_COMPANIONS = ("-journal", "-wal", "-shm")
+
+
+def _lock(fd: int) -> None:
+    """Hold an exclusive lock on the open file or folder `fd` until it is closed: the sign,
+    for `remove_stale_temps` in any process, that its writer is alive."""
+    if fcntl is None:
+        return
+    with suppress(OSError):  # a file system without flock: never taken for stale then
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def _unlocked(path: Path) -> bool:
+    """Whether nobody holds `path`'s lock (False when that cannot be told)."""
+    if fcntl is None:
+        return False
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+        fd = os.open(path, (os.O_RDONLY if path.is_dir() else os.O_RDWR) | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        return True  # gone: nothing holds it
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # held (BlockingIOError), or cannot be told
+        return False
+    finally:
+        os.close(fd)  # also drops the lock just taken
+    return True
+
+
+def remove_stale_temps(
+    folder: Path, prefix: str, suffix: str, *, restore: Path | None = None
+) -> list[Path]:
+    """Remove the stale temporary files and folders named `<prefix><8 chars><suffix>` in
+    `folder` (see the rule above); returns what was removed. With `restore`, a stale folder
+    holding `restore.name` (the old export `atomic_folder` had moved aside) first puts it back
+    at `restore` when nothing is there. Never raises for what it cannot remove: cleaning up is
+    a courtesy, not part of the export."""
+    pattern = re.compile(
+        re.escape(prefix) + _TEMP_INFIX + re.escape(suffix) + "(?:-journal|-wal|-shm)?"
+    )
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    removed: list[Path] = []
+    now = time_module.time()
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            is_dir = entry.is_dir(follow_symlinks=False)
+            if not (is_dir or entry.is_file(follow_symlinks=False)):
+                continue  # a symlink or a device: not one of ours
+            if hasattr(os, "getuid") and info.st_uid != os.getuid():
+                continue
+            if now - info.st_mtime < STALE_GRACE_SECONDS:
+                continue
+            path = Path(entry.path)
+            owner = path
+            for companion in _SQLITE_COMPANIONS:
+                if entry.name.endswith(suffix + companion):
+                    owner = path.with_name(entry.name.removesuffix(companion))
+            if not _unlocked(owner):
+                continue
+            if is_dir:
+                if restore is not None and not os.path.lexists(restore):
+                    kept = path / restore.name
+                    if kept.is_dir() and not kept.is_symlink():
+                        os.replace(kept, restore)
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+@contextmanager
+def locked_temp(
+    folder: Path, prefix: str, suffix: str = ".part", *, is_dir: bool = False, sweep: bool = True
+) -> Iterator[tuple[int, Path]]:
+    """A new temporary file or folder in `folder`, locked for as long as this block runs;
+    yields (locked fd, path), and removes it on an error. The caller renames it into place
+    inside the block, while it is locked. First the stale ones of the same name pattern are
+    removed, unless `sweep` is False (a caller writing many files into a fresh folder)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if sweep:
+        remove_stale_temps(folder, prefix, suffix)
+    if is_dir:
+        temp = Path(tempfile.mkdtemp(prefix=prefix, suffix=suffix, dir=folder))
+        fd = os.open(temp, os.O_RDONLY)
+    else:
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+        temp = Path(name)
+    try:
+        _lock(fd)
+        yield fd, temp
+    except BaseException:
+        if is_dir:
+            shutil.rmtree(temp, ignore_errors=True)
+        else:
+            temp.unlink(missing_ok=True)
+        raise
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def scratch_folder(prefix: str) -> Iterator[Path]:
+    """A locked temporary folder in the system's temp folder, removed afterwards; the stale
+    ones of killed processes (same rule) are removed first."""
+    with locked_temp(Path(tempfile.gettempdir()), prefix, ".part", is_dir=True) as (_, folder):
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def atomic_text_file(path: Path, *, clean_stale: bool = True) -> Iterator[IO[str]]:
+    """Write to a temporary file beside `path`, then rename it into place on success.
+    `clean_stale=False` skips looking for stale temp files (a caller writing many files
+    into a fresh folder of its own)."""
+    path = Path(path)
+    with locked_temp(path.parent, f".{path.name}.", sweep=clean_stale) as (fd, temp):
+        # The writer gets a second descriptor: closing it keeps the lock, which lasts until
+        # the rename is done.
+        with os.fdopen(os.dup(fd), "w", encoding="utf-8", newline="") as out:
             yield out
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+        os.replace(temp, path)
 
 
 @contextmanager
 def atomic_folder(path: Path) -> Iterator[Path]:
     """Yield a fresh staging folder beside `path`; on success it replaces `path` (whose old
     files are removed only then), on failure it is removed and `path` is left as it was. A
-    folder export never mixes with an earlier one, and a crash never leaves half of one."""
+    folder export never mixes with an earlier one, and a crash never leaves half of one: the
+    next export here removes a killed one's staging folder, and puts back an old folder it
+    had moved aside but not yet replaced."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
-    try:
+    prefix = f".{path.name}."
+    remove_stale_temps(path.parent, prefix, ".old", restore=path)
+    with locked_temp(path.parent, prefix, is_dir=True) as (_, staging):
         yield staging
-        old = None
-        if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+        if not path.exists():
+            os.replace(staging, path)
+            return
+        with locked_temp(path.parent, prefix, ".old", is_dir=True, sweep=False) as (_, old):
             os.replace(path, old / path.name)
-        os.replace(staging, path)
-        if old is not None:
+            try:
+                os.replace(staging, path)
+            except BaseException:
+                os.replace(old / path.name, path)  # the old folder goes back, untouched
+                raise
             shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 def export_csv(

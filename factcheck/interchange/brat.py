@@ -33,12 +33,15 @@ from sqlmodel import Session, col
 
 from factcheck import access
 from factcheck.articles import find_by_hash, import_text
+from factcheck.config import get_settings
 from factcheck.db import write
+from factcheck.display import quote_name
 from factcheck.errors import InputError
 from factcheck.export import ExportFilter, assessment_conditions, atomic_text_file
 from factcheck.models import Article, Assessment, Claim, Reviewer, utcnow
-from factcheck.reviewers import get_or_create_reviewer
+from factcheck.reviewers import clean_reviewer_name, get_or_create_reviewer
 from factcheck.scoring import sourcing_score
+from factcheck.textio import content_hash
 from schemas.records import ArticleMeta
 from schemas.vocab import AttributionType
 
@@ -108,7 +111,9 @@ def parse_ann(content: str, text: str, name: str) -> ParsedAnn:
     """Read a .ann file against its article text.
 
     Raises InputError naming the file and line for offsets outside the text; lines of a
-    kind we do not read (relations, attributes, malformed lines) are returned, not dropped."""
+    kind we do not read (relations, attributes, malformed lines) are returned, not dropped.
+    `name` only labels those messages, quoted when it holds control characters."""
+    name = quote_name(name)
     entities: dict[str, _Entity] = {}
     events: list[tuple[str, str, list[tuple[str, str]], int]] = []
     notes: list[tuple[str, int, str]] = []
@@ -243,6 +248,17 @@ class BratSummary:
     unmatched_files: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
+    def add(self, other: BratSummary) -> None:
+        """Count in what another part of the same import did."""
+        self.articles_imported += other.articles_imported
+        self.articles_reused += other.articles_reused
+        self.annotation_files += other.annotation_files
+        self.assessments += other.assessments
+        self.attributions += other.attributions
+        self.unknown_lines.extend(other.unknown_lines)
+        self.unmatched_files.extend(other.unmatched_files)
+        self.failed.extend(other.failed)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "articles_imported": self.articles_imported,
@@ -279,7 +295,9 @@ def _discover(directory: Path, reviewer: str) -> tuple[list[_Document], list[str
         if match and match[1] in documents:
             documents[match[1]].annotations.append((ann, match[2]))
         else:
-            unmatched.append(f"{ann.name}: no {ann.stem}.txt beside it")
+            unmatched.append(
+                f"{quote_name(ann.name)}: no {quote_name(ann.stem + '.txt')} beside it"
+            )
     return list(documents.values()), unmatched
 
 
@@ -312,13 +330,77 @@ def _none(value: str | None) -> str | None:
     return None if value in (None, "", "None") else value
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, max_bytes: int) -> str:
+    """A BRAT file's text, exactly (offsets count every character, CR included); refused,
+    naming the file, when it is over the size limit (checked before reading), not UTF-8, or
+    holds a NUL (no text file does, and PostgreSQL cannot store one)."""
+    shown = quote_name(path.name)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise InputError(f"{shown} cannot be read ({error.strerror})") from None
+    if size > max_bytes:
+        raise InputError(f"{shown} is {size:,} bytes, over the {max_bytes:,}-byte limit")
     try:
         # newline="": BRAT offsets count every character of the file, \r included.
         with path.open(encoding="utf-8", newline="") as handle:
-            return handle.read()
+            text = handle.read(max_bytes + 1)
     except UnicodeDecodeError:
-        raise InputError(f"{path.name} is not UTF-8 text") from None
+        raise InputError(f"{shown} is not UTF-8 text") from None
+    except OSError as error:
+        raise InputError(f"{shown} cannot be read ({error.strerror})") from None
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:  # it grew since the stat
+        raise InputError(f"{shown} is over the {max_bytes:,}-byte limit")
+    if "\x00" in text:
+        raise InputError(f"{shown} contains NUL bytes: not a text file")
+    return text
+
+
+def _article_text(path: Path, max_bytes: int) -> str:
+    """An article's text, with what `import_text` would refuse refused here first."""
+    text = _read_text(path, max_bytes)
+    if not text.strip():
+        raise InputError(f"{quote_name(path.name)} is empty: nothing to import")
+    return text
+
+
+def _annotator(ann: Path, annotator: str) -> str:
+    """The annotator a .ann file names, if it is an allowed reviewer name."""
+    try:
+        return clean_reviewer_name(annotator)
+    except InputError as error:
+        raise InputError(f"{quote_name(ann.name)}: {error}") from None
+
+
+def _check_document(
+    session: Session, document: _Document, max_bytes: int, seen: dict[str, tuple[str, str]]
+) -> None:
+    """Everything about one document that could stop its import, checked without writing:
+    sizes, encodings, NULs, annotator names, offsets, and a text already stored (or met
+    earlier in this folder) with other spacing. `seen` maps content hashes met so far to
+    (text, file name)."""
+    path = document.text_path
+    text = _article_text(path, max_bytes)
+    for ann, annotator in document.annotations:
+        _annotator(ann, annotator)
+        parse_ann(_read_text(ann, max_bytes), text, ann.name)
+    key = content_hash(text)
+    earlier = seen.setdefault(key, (text, path.name))
+    if earlier[0] != text:
+        raise InputError(
+            f"{quote_name(path.name)} has the text of {quote_name(earlier[1])} with different "
+            "spacing, so one of them would not match its offsets; import them separately"
+        )
+    article = find_by_hash(session, text)
+    if article is not None and article.text != text:
+        raise _spacing_error(path, article)
+
+
+def _spacing_error(path: Path, article: Article) -> InputError:
+    return InputError(
+        f"{quote_name(path.name)} is already imported as article {article.id} with "
+        "different spacing, so its offsets would not match; import it into a fresh database"
+    )
 
 
 def import_brat(
@@ -328,54 +410,70 @@ def import_brat(
     *,
     reviewer: str = DEFAULT_REVIEWER,
     keep_going: bool = False,
+    max_bytes: int | None = None,
 ) -> BratSummary:
     """Import a BRAT corpus: each article once (by content hash), each `.ann` as its
     annotator's assessments. `reviewer` names the annotator of `.ann` files whose name has
-    no `_<annotator>` part. Every file is checked before anything is stored; with
-    `keep_going` a bad file is skipped (listed in `failed`) instead of stopping the import.
-    `progress(articles_done, articles)` is called after each article."""
+    no `_<annotator>` part. `max_bytes` is the largest file accepted (default: the
+    FACTCHECK_MAX_BYTES setting, as for article files).
+
+    Every file of the folder is checked before anything is stored, then everything is stored
+    in one transaction: a bad file, or an error while storing, stores nothing. With
+    `keep_going` a document with a bad file is skipped (listed in `failed`) and the others
+    are stored. `progress(articles_done, articles)` is called after each stored article."""
     access.require_admin_to_load(engine, doing="import annotators' BRAT files")
     directory = Path(directory)
+    if max_bytes is None:
+        max_bytes = get_settings().factcheck_max_bytes
     if not directory.is_dir():
-        raise InputError(f"{directory}: no such folder")
+        raise InputError(f"{quote_name(directory)}: no such folder")
     documents, unmatched = _discover(directory, reviewer)
     if not documents:
-        raise InputError(f"{directory}: no .txt files (expected text/*.txt or *.txt)")
+        raise InputError(f"{quote_name(directory)}: no .txt files (expected text/*.txt or *.txt)")
     summary = BratSummary(unmatched_files=unmatched)
-    bad: set[Path] = set()
-    for document in documents:  # check everything first: a bad file stops before any write
-        try:
-            text = _read_text(document.text_path)
-            for ann, _ in document.annotations:
-                parse_ann(_read_text(ann), text, ann.name)
-        except InputError as error:
-            if not keep_going:
-                raise
-            summary.failed.append(str(error))
-            bad.add(document.text_path)
+    good: list[_Document] = []
+    seen: dict[str, tuple[str, str]] = {}
+    with Session(engine) as session:  # reads only: the stored articles' spacing
+        for document in documents:
+            try:
+                _check_document(session, document, max_bytes, seen)
+            except InputError as error:
+                if not keep_going:
+                    raise
+                summary.failed.append(str(error))
+            else:
+                good.append(document)
     metadata = _metadata(directory)
-    for done, document in enumerate(documents, start=1):
-        if document.text_path not in bad:
-            write(engine, lambda s, d=document: _import_document(s, d, metadata, summary))
-        if progress is not None:
-            progress(done, len(documents))
+
+    def store(session: Session) -> BratSummary:
+        stored = BratSummary()  # afresh on each attempt: a retried transaction counts once
+        for done, document in enumerate(good, start=1):
+            _import_document(session, document, metadata, stored, max_bytes)
+            if progress is not None:
+                progress(done, len(good))
+        return stored
+
+    if good:
+        summary.add(write(engine, store))
     return summary
 
 
 def _import_document(
-    session: Session, document: _Document, metadata: dict[str, ArticleMeta], summary: BratSummary
+    session: Session,
+    document: _Document,
+    metadata: dict[str, ArticleMeta],
+    summary: BratSummary,
+    max_bytes: int,
 ) -> None:
-    text = _read_text(document.text_path)
+    # Read and checked again: a file changed since the check fails the whole transaction.
+    text = _article_text(document.text_path, max_bytes)
     article = find_by_hash(session, text)
     if article is None:
         meta = metadata.get(document.text_path.stem, ArticleMeta())
         article = import_text(session, text, meta, source_file=document.text_path.name)
         summary.articles_imported += 1
     elif article.text != text:
-        raise InputError(
-            f"{document.text_path.name} is already imported as article {article.id} with "
-            "different spacing, so its offsets would not match; import it into a fresh database"
-        )
+        raise _spacing_error(document.text_path, article)
     else:
         summary.articles_reused += 1
     claims = list(
@@ -384,13 +482,15 @@ def _import_document(
         ).scalars()
     )
     for ann, annotator in document.annotations:
-        parsed = parse_ann(_read_text(ann), text, ann.name)
+        parsed = parse_ann(_read_text(ann, max_bytes), text, ann.name)
         summary.unknown_lines.extend(parsed.unknown_lines)
         summary.annotation_files += 1
         if not parsed.entries:
             continue
         if not claims:
-            summary.failed.append(f"{ann.name}: article {article.id} has no claims to attach to")
+            summary.failed.append(
+                f"{quote_name(ann.name)}: article {article.id} has no claims to attach to"
+            )
             continue
         name = document.text_path.name
         per_claim: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -497,7 +597,10 @@ def export_brat(
 ) -> int:
     """Write `text/<stem>.txt` and `attributions/<stem>_<reviewer>.ann` per article and
     reviewer (final assessments as `<reviewer>-final`); returns the number of .ann files.
-    Imported spans come back with their original ids, argument order and line order."""
+    Imported spans come back with their original ids, argument order and line order.
+    `directory` is meant to be fresh (the CLI's staging folder, which `atomic_folder` cleans
+    around): files are written without sweeping for stale temp files, which for a large
+    corpus would rescan the folder once per file."""
     flt = flt or ExportFilter()
     directory = Path(directory)
     written = 0
@@ -515,7 +618,7 @@ def export_brat(
             if stem in stems:
                 stem = f"{stem}-{article_id}"
             stems.add(stem)
-            with atomic_text_file(directory / "text" / f"{stem}.txt") as out:
+            with atomic_text_file(directory / "text" / f"{stem}.txt", clean_stale=False) as out:
                 out.write(article.text)
             # Entries annotated on another file with the same text go back under its name.
             other_stems: dict[str, str] = {}
@@ -527,12 +630,13 @@ def export_brat(
                         other_stems[file_name] = other if other not in stems else f"{other}-x"
                         stems.add(other_stems[file_name])
                         with atomic_text_file(
-                            directory / "text" / f"{other_stems[file_name]}.txt"
+                            directory / "text" / f"{other_stems[file_name]}.txt",
+                            clean_stale=False,
                         ) as out:
                             out.write(article.text)
                     file_stem = other_stems[file_name]
                 ann = directory / "attributions" / f"{file_stem}_{_safe(annotator)}.ann"
-                with atomic_text_file(ann) as out:
+                with atomic_text_file(ann, clean_stale=False) as out:
                     out.write(ann_text(entries, article.text))
                 written += 1
             session.expunge_all()

@@ -34,6 +34,17 @@ Other fields:
 - `datePublished`: the day the rating was last saved (UTC);
 - `url`: `<extra["review_base_url"]>/claims/<claim id>#assessment-<id>` when a base URL is
   given, else the URN `urn:factcheck:claim:<claim id>:assessment:<id>`.
+
+Safe to embed
+-------------
+Each line is meant to be pasted into a page as `<script type="application/ld+json">…
+</script>`. A claim, title or note holding `</script><script>…` would close that element and
+run; so `<`, `>` and `&` (and U+2028/U+2029, line breaks to JavaScript and to `splitlines`)
+are written as JSON `\\u` escapes, which every JSON reader turns back into the same text.
+A link is emitted only when it is an `http(s)://host…` URL: an article URL or primary source
+of another scheme (`javascript:`, `data:`, `file:`, scheme-relative `//…`) is left out of the
+review rather than handed to a page as a link, and a base URL (`--review-url`) that is not
+http(s) is refused. The generated `urn:factcheck:` identifier is the only other scheme.
 """
 
 from __future__ import annotations
@@ -43,10 +54,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, and_, select
 from sqlmodel import Session, col
 
+from factcheck.errors import InputError
 from factcheck.export import (
     BATCH_ROWS,
     ExportFilter,
@@ -64,6 +77,12 @@ BEST_RATING = 5
 WORST_RATING = 1
 CANNOT_BE_JUDGED = 6
 PERSON_KINDS = frozenset({"head_of_state", "official", "analyst", "expert", "anonymous"})
+WEB_SCHEMES = frozenset({"http", "https"})
+# Characters that end a <script> element or start markup in HTML, and the two that JavaScript
+# and str.splitlines() treat as line breaks: written as JSON escapes, read back unchanged.
+EMBED_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
 REQUIRED_FIELDS = (
     "@context",
     "@type",
@@ -87,6 +106,34 @@ def verdict(credibility: int) -> str:
     return CREDIBILITY_MEANINGS[credibility][:1].upper() + CREDIBILITY_MEANINGS[credibility][1:]
 
 
+def web_url(value: str | None) -> str | None:
+    """`value` when it is an absolute http(s) URL with a host and nothing that is not a
+    printable, non-space character (browsers drop tabs and newlines inside a scheme, so
+    `java\\tscript:` would still run); else None."""
+    if not value or not value.isprintable() or any(c.isspace() for c in value):
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    return value if parts.scheme.lower() in WEB_SCHEMES and parts.hostname else None
+
+
+def review_base_url(extra: dict[str, Any]) -> str:
+    """The base URL of the published reviews ('' for none); one that is not http(s) is
+    refused, since every review's `url` would carry it into the page."""
+    given = str(extra.get("review_base_url") or "")
+    if given and web_url(given) is None:
+        raise InputError(f"--review-url must be an http(s):// address, got {given!r}")
+    return given.rstrip("/")
+
+
+def embeddable_json(obj: Any) -> str:
+    """`obj` as one line of JSON that can sit inside `<script type="application/ld+json">`:
+    the escaped characters can only occur inside JSON strings, so the translation is exact."""
+    return json.dumps(obj, ensure_ascii=False).translate(EMBED_ESCAPES)
+
+
 def _date(moment: datetime | None) -> str | None:
     if moment is None:
         return None
@@ -103,6 +150,7 @@ def export_claimreview(
 ) -> int:
     """Write one ClaimReview per rated assessment to `path` (JSON Lines); returns the count."""
     flt = flt or ExportFilter()
+    review_base_url(flt.extra)  # refused before the file is opened
     query = (
         select(Assessment, Claim.text, Reviewer.name, Article)
         .join(Claim, col(Claim.id) == Assessment.claim_id)
@@ -123,7 +171,7 @@ def export_claimreview(
                 review = claim_review(
                     assessment, claim_text, reviewer, article, kind, chain, flt.extra
                 )
-                out.write(json.dumps(review, ensure_ascii=False) + "\n")
+                out.write(embeddable_json(review) + "\n")
                 count += 1
             release_rows(session, batch)
             if progress is not None:
@@ -199,7 +247,7 @@ def claim_review(
     if value is not None:
         rating["ratingValue"] = value
     appearance: dict[str, Any] = {"@type": "CreativeWork", "headline": article.title}
-    if article.url:
+    if web_url(article.url):
         appearance["url"] = article.url
     if article.outlet:
         appearance["publisher"] = {"@type": "Organization", "name": article.outlet}
@@ -209,7 +257,7 @@ def claim_review(
     if a.speaker:
         person = speaker_kind in PERSON_KINDS or speaker_kind is None
         item["author"] = {"@type": "Person" if person else "Organization", "name": a.speaker}
-    if a.primary_source_url:
+    if web_url(a.primary_source_url):
         item["firstAppearance"] = {"@type": "CreativeWork", "url": a.primary_source_url}
     if article.published_at:
         item["datePublished"] = article.published_at
@@ -219,7 +267,7 @@ def claim_review(
         if organization
         else {"@type": "Person", "name": reviewer}
     )
-    base = str(extra.get("review_base_url") or "").rstrip("/")
+    base = review_base_url(extra)
     url = (
         f"{base}/claims/{a.claim_id}#assessment-{a.id}"
         if base

@@ -1,18 +1,18 @@
 """Every export format as bytes for a download button: the same exporter functions as
 `factcheck export`, written to a temporary place and read back (BRAT's folder as a .zip), so
-the UI never has a second implementation of a format."""
+the UI never has a second implementation of a format. The temporary place is a locked folder
+in the system's temp folder: one left by a process that was killed is removed by the next
+download (the rule is in factcheck.export)."""
 
 from __future__ import annotations
 
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sqlalchemy import Engine
 
-from factcheck.export import ExportFilter, export_csv
+from factcheck.export import ExportFilter, export_csv, scratch_folder
 from factcheck.interchange import EXPORTERS, FOLDER_FORMATS
 
 
@@ -66,12 +66,12 @@ def export_bytes(engine: Engine, fmt: str, flt: ExportFilter | None = None) -> b
     if fmt not in DOWNLOAD_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     exporter = export_csv if fmt == "csv" else EXPORTERS[fmt]
-    with tempfile.TemporaryDirectory(prefix="factcheck-export-") as folder:
-        target = Path(folder) / ("export" if fmt in FOLDER_FORMATS else f"export.{fmt}")
+    with scratch_folder("factcheck-export-") as folder:
+        target = folder / ("export" if fmt in FOLDER_FORMATS else f"export.{fmt}")
         exporter(engine, target, flt, None)
         if fmt not in FOLDER_FORMATS:
             return target.read_bytes()
-        archive = Path(folder) / "export.zip"
+        archive = folder / "export.zip"
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
             for path in sorted(p for p in target.rglob("*") if p.is_file()):
                 bundle.write(path, path.relative_to(target).as_posix())
