@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from factcheck.ui.common import pages, reviewer_sidebar
+from factcheck.ui.common import count_run, pages, reviewer_sidebar
 
 st.set_page_config(page_title="factcheck", page_icon=":material/fact_check:", layout="wide")
 
+count_run()
 navigation = st.navigation(pages())
 reviewer_sidebar()
 navigation.run()

@@ -237,14 +237,17 @@ def check_boundary_change(
     if not ids:
         return
     others = session.exec(
-        select(Assessment.claim_id).where(
+        select(Claim.position)
+        .join(Assessment, col(Assessment.claim_id) == Claim.id)
+        .where(
             col(Assessment.claim_id).in_(ids),
             (col(Assessment.reviewer_id) != row.id) | (col(Assessment.is_final) == True),  # noqa: E712
         )
     ).first()
     if others is not None:
+        name = f"claim {others}" if others else "this dropped claim"
         raise PermissionDenied(
-            f"{row.name} ({row.role}) cannot {doing} claim {others}: other reviewers have rated "
+            f"{row.name} ({row.role}) cannot {doing} {name}: other reviewers have rated "
             "it, so changing it needs adjudicator or admin"
         )
 

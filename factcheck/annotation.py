@@ -11,7 +11,7 @@ from sqlalchemy import false, func, true
 from sqlmodel import Session, col, select
 
 from factcheck.articles import get_article
-from factcheck.assessments import AssessmentView, chains_for
+from factcheck.assessments import AssessmentView, chains_for, input_from_row
 from factcheck.errors import NotFoundError
 from factcheck.models import Article, Assessment, Claim, Reviewer, Source
 from factcheck.render import HighlightedClaim, article_html
@@ -41,6 +41,7 @@ class Mark:
     assessment_id: int
     source_reliability: str | None
     information_credibility: int | None
+    version: int = 1
 
 
 @dataclass
@@ -125,6 +126,7 @@ def load_workspace(session: Session, article_id: int, reviewer: Reviewer | None)
                 Assessment.id,
                 Assessment.source_reliability,
                 Assessment.information_credibility,
+                Assessment.version,
             )
             # "claim_id IN (this article's claims)" rather than a join: without statistics,
             # SQLite would walk all of the reviewer's assessments instead of the article's
@@ -219,22 +221,7 @@ def _spans_record(suggestion: SuggestedAttribution) -> dict[str, list[dict[str, 
 
 
 def draft_from_assessment(view: AssessmentView) -> AssessmentInput:
-    a = view.assessment
-    return AssessmentInput(
-        attribution_type=a.attribution_type,
-        speaker=a.speaker,
-        cue=a.cue,
-        chain=view.chain,
-        source_reliability=a.source_reliability,
-        information_credibility=a.information_credibility,
-        translated=a.translated,
-        primary_source_url=a.primary_source_url,
-        corroborated=a.corroborated,
-        corroborated_by=a.corroborated_by,
-        notes=a.notes,
-        spans=a.spans,
-        suggestion_outcome=a.suggestion_outcome,
-    )
+    return input_from_row(view.assessment, view.chain)
 
 
 def _attribution_part(data: AssessmentInput) -> tuple[object, ...]:

@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
-from factcheck import access
+from factcheck import access, history
 from factcheck.access import ActorLike
 from factcheck.claims import get_claim
+from factcheck.errors import EmptyFormError, StaleAssessmentError
 from factcheck.models import Assessment, ChainHopRow, Claim, Reviewer, utcnow
 from factcheck.scoring import sourcing_score
 from factcheck.sources import resolve_or_create
@@ -28,24 +30,54 @@ def save_assessment(
     data: AssessmentInput,
     *,
     final: bool = False,
+    expected_version: int | None = None,
     actor: ActorLike | None = None,
 ) -> Assessment:
     """Insert or update `reviewer`'s assessment of the claim, replacing its chain. In team mode
     the actor (`actor=`, or the one set by `access.acting_as` / the UI) must be `reviewer`
-    (or an admin, e.g. importing a colleague's offline ratings)."""
+    (or an admin, e.g. importing a colleague's offline ratings).
+
+    `expected_version` is the version the caller's form started from (0: it started with no
+    stored assessment). If the stored row is at another version, the save is refused with
+    `StaleAssessmentError` and changes nothing, so a form can never overwrite what it did not
+    load. A form whose every field is empty never overwrites an assessment with values
+    (`EmptyFormError`); `clear_assessment` is the explicit way. Every save is recorded in the
+    article's history with the content before and after."""
     claim = get_claim(session, claim_id)
     access.check_can_rate(session, access.resolve(actor), claim, reviewer, final=final)
     assessment = session.exec(
-        select(Assessment).where(
+        select(Assessment)
+        .where(
             Assessment.claim_id == claim.id,
             Assessment.reviewer_id == reviewer.id,
             Assessment.is_final == final,
         )
+        # Row lock on PostgreSQL, so two saves naming the same version cannot both pass the
+        # check; SQLite's BEGIN IMMEDIATE already serialises writers.
+        .with_for_update()
     ).first()
+    before: AssessmentInput | None = None
+    if assessment is not None:
+        before = input_from_row(
+            assessment, chains_for(session, [assessment.id]).get(assessment.id, [])
+        )  # type: ignore[list-item]
+    current_version = assessment.version if assessment is not None else 0
+    if expected_version is not None and expected_version != current_version:
+        raise StaleAssessmentError(
+            f"this assessment was changed elsewhere since it was loaded "
+            f"(version {expected_version}, now {current_version}); nothing was saved",
+            before,
+            current_version,
+        )
+    if before is not None and before.has_content and not data.has_content:
+        raise EmptyFormError(
+            "the form is empty: saving it would erase the stored assessment; "
+            "use “clear this assessment” to remove it"
+        )
     now = utcnow()
     if assessment is None:
         assessment = Assessment(
-            claim_id=claim.id, reviewer_id=reviewer.id, is_final=final, created_at=now
+            claim_id=claim.id, reviewer_id=reviewer.id, is_final=final, created_at=now, version=0
         )  # type: ignore[arg-type]
     score = sourcing_score(data.chain, data.attribution_type, data.primary_source_url)
     assessment.attribution_type = data.attribution_type.value if data.attribution_type else None
@@ -63,6 +95,7 @@ def save_assessment(
     if data.suggestion_outcome is not None:
         assessment.suggestion_outcome = data.suggestion_outcome.value
     assessment.needs_review = False
+    assessment.version = current_version + 1
     assessment.updated_at = now
     session.add(assessment)
     session.flush()
@@ -80,7 +113,94 @@ def save_assessment(
             )
         )
     session.flush()
+    grade = _grade_text(data.source_reliability, data.information_credibility)
+    history.record_assessment(
+        session,
+        claim.article_id,
+        "final" if final else "save",
+        f"{reviewer.name} {'settled' if final else 'rated'} {history.position_name(session, claim)}"
+        f" ({grade}), version {assessment.version}",
+        _content(before),
+        _content(data),
+        actor=actor,
+    )
     return assessment
+
+
+def clear_assessment(
+    session: Session,
+    claim_id: int,
+    reviewer: Reviewer,
+    *,
+    final: bool = False,
+    expected_version: int | None = None,
+    actor: ActorLike | None = None,
+) -> bool:
+    """The explicit "clear this assessment": delete `reviewer`'s assessment of the claim (its
+    content stays in the history). False when there was none. Refused like a save when the
+    stored row moved past `expected_version`."""
+    claim = get_claim(session, claim_id)
+    access.check_can_rate(session, access.resolve(actor), claim, reviewer, final=final)
+    assessment = session.exec(
+        select(Assessment)
+        .where(
+            Assessment.claim_id == claim.id,
+            Assessment.reviewer_id == reviewer.id,
+            Assessment.is_final == final,
+        )
+        .with_for_update()
+    ).first()
+    if assessment is None:
+        return False
+    before = input_from_row(assessment, chains_for(session, [assessment.id]).get(assessment.id, []))  # type: ignore[list-item]
+    if expected_version is not None and expected_version != assessment.version:
+        raise StaleAssessmentError(
+            f"this assessment was changed elsewhere since it was loaded "
+            f"(version {expected_version}, now {assessment.version}); nothing was cleared",
+            before,
+            assessment.version,
+        )
+    session.delete(assessment)
+    session.flush()
+    history.record_assessment(
+        session,
+        claim.article_id,
+        "clear",
+        f"{reviewer.name} cleared their assessment of {history.position_name(session, claim)}",
+        _content(before),
+        None,
+        actor=actor,
+    )
+    return True
+
+
+def _grade_text(reliability: str | None, credibility: int | None) -> str:
+    return f"{reliability or ''}{credibility or ''}" or "no grade"
+
+
+def _content(data: AssessmentInput | None) -> dict[str, Any] | None:
+    return None if data is None else data.model_dump(mode="json", exclude_none=True)
+
+
+def input_from_row(assessment: Assessment, chain: list[ChainHop]) -> AssessmentInput:
+    """A stored assessment as the input that would save it again: what forms load, what the
+    history keeps, what a conflict shows as "theirs"."""
+    a = assessment
+    return AssessmentInput(
+        attribution_type=a.attribution_type,  # type: ignore[arg-type]
+        speaker=a.speaker,
+        cue=a.cue,
+        chain=chain,
+        source_reliability=a.source_reliability,
+        information_credibility=a.information_credibility,
+        translated=a.translated,
+        primary_source_url=a.primary_source_url,
+        corroborated=a.corroborated,
+        corroborated_by=a.corroborated_by,
+        notes=a.notes,
+        spans=a.spans,
+        suggestion_outcome=a.suggestion_outcome,  # type: ignore[arg-type]
+    )
 
 
 def chains_for(session: Session, assessment_ids: Iterable[int]) -> dict[int, list[ChainHop]]:

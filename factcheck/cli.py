@@ -23,6 +23,7 @@ from factcheck.cli_common import State, emit_json, fail, json_option, pass_state
 from factcheck.cli_team import act_as, acting_as_option, acting_option
 from factcheck.config import get_settings
 from factcheck.db import read_session, write
+from factcheck.display import one_line, quote_name
 from factcheck.errors import DuplicateError, FactcheckError, describe_validation_error
 from factcheck.export import (
     ExportFilter,
@@ -56,7 +57,7 @@ class FactcheckGroup(click.Group):
         try:
             return super().invoke(ctx)
         except FactcheckError as error:
-            fail(str(error))
+            fail(one_line(str(error)))  # a message may carry a raw file name
         except ValidationError as error:
             fail(describe_validation_error(error))
 
@@ -92,7 +93,10 @@ def _iter_input_files(paths: tuple[Path, ...], recursive: bool) -> Iterator[Path
     for path in paths:
         if path.is_dir():
             if not recursive:
-                fail(f"{path} is a folder; add --recursive to import every article file in it")
+                fail(
+                    f"{quote_name(path)} is a folder; "
+                    "add --recursive to import every article file in it"
+                )
             yield from sorted(
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
             )
@@ -172,7 +176,7 @@ def import_command(
     finally:
         progress.close()
     if single and (summary.duplicates or summary.failed):
-        fail((summary.duplicates or summary.failed)[0])
+        fail(one_line((summary.duplicates or summary.failed)[0]))
     if as_json:
         emit_json([item.model_dump() for item in summary.imported])
     else:
@@ -180,9 +184,9 @@ def import_command(
             click.echo(f"imported article {item.article_id}: {item.title!r}, {item.claims} claims")
     if not single:
         for message in summary.duplicates:
-            click.echo(f"skipped: {message}", err=True)
+            click.echo(f"skipped: {one_line(message)}", err=True)
         for message in summary.failed:
-            click.echo(f"failed: {message}", err=True)
+            click.echo(f"failed: {one_line(message)}", err=True)
         click.echo(summary.line(), err=True)
         if summary.failed:
             sys.exit(1)
@@ -424,24 +428,39 @@ def claim_split(state: State, claim_id: int, offset: int, as_json: bool) -> None
 @click.option("--start", type=int, help="New start offset (trim or extend).")
 @click.option("--end", type=int, help="New end offset (trim or extend).")
 @click.option("--kind", type=click.Choice([k.value for k in ClaimKind]), help="Claim kind.")
+@click.option(
+    "--drop-rest",
+    is_flag=True,
+    help="When trimming, keep the trimmed-off text as dropped claims (without it, a trim that "
+    "would leave text in no claim is refused).",
+)
 @json_option
 @pass_state
 @acting_option
 def claim_edit(
-    state: State, claim_id: int, start: int | None, end: int | None, kind: str | None, as_json: bool
+    state: State,
+    claim_id: int,
+    start: int | None,
+    end: int | None,
+    kind: str | None,
+    drop_rest: bool,
+    as_json: bool,
 ) -> None:
     """Trim or extend a claim's boundaries, or change its kind.
 
     \b
     Example:
       factcheck claim edit 5 --start 650 --kind opinion
+      factcheck claim edit 5 --end 700 --drop-rest
     """
     if start is None and end is None and kind is None:
         fail("nothing to change: give --start, --end or --kind")
     _print_claims(
         [
             state.write(
-                lambda s: claim_service.edit_claim(s, claim_id, start=start, end=end, kind=kind)
+                lambda s: claim_service.edit_claim(
+                    s, claim_id, start=start, end=end, kind=kind, drop_rest=drop_rest
+                )
             )
         ],
         as_json,
@@ -544,10 +563,29 @@ def claim_restore(state: State, claim_id: int, as_json: bool) -> None:
 )
 @click.option("--corroborated-by", help="What corroborates it.")
 @click.option("--notes", help="Free-text notes.")
+@click.option(
+    "--if-version",
+    "if_version",
+    type=click.IntRange(0),
+    help="Save only if the stored assessment is still at this version (0: none stored yet); "
+    "otherwise refuse and change nothing.",
+)
+@click.option(
+    "--clear",
+    is_flag=True,
+    help="Delete this reviewer's assessment of the claim (kept in the history).",
+)
 @json_option
 @pass_state
 def rate_command(
-    state: State, claim_id: int, reviewer: str, final: bool, as_json: bool, **options: Any
+    state: State,
+    claim_id: int,
+    reviewer: str,
+    final: bool,
+    as_json: bool,
+    if_version: int | None,
+    clear: bool,
+    **options: Any,
 ) -> None:
     """Record (or update) one reviewer's assessment of one claim.
 
@@ -561,11 +599,16 @@ def rate_command(
         --cue told --chain "Alexander Stubb > Finnish media > Reuters > The Guardian > ZeroHedge" \\
         --reliability B --credibility 2 --notes "Reuters copy checked"
       factcheck rate 12 --reviewer judge --final --reliability B
+      factcheck rate 12 --reviewer ana --reliability C --if-version 3
+      factcheck rate 12 --reviewer ana --clear
     """
     from factcheck import review
     from factcheck.access import acting_as
 
     actor = act_as(state, reviewer)
+    if clear:
+        _clear_rating(state, claim_id, reviewer, final, if_version, actor, as_json)
+        return
 
     def work(session: Session) -> dict[str, Any]:
         who = get_or_create_reviewer(session, reviewer)
@@ -577,12 +620,17 @@ def rate_command(
                 previous = review.majority_draft(sheet.views(claim_id))
             data = _assessment_from_options(session, options, previous)
             if final:
-                saved = review.record_final(session, claim_id, who, data)
+                saved = review.record_final(
+                    session, claim_id, who, data, expected_version=if_version
+                )
             else:
-                saved = assessment_service.save_assessment(session, claim_id, who, data)
+                saved = assessment_service.save_assessment(
+                    session, claim_id, who, data, expected_version=if_version
+                )
         return {
             "assessment_id": saved.id,
             "claim_id": claim_id,
+            "version": saved.version,
             "reviewer": who.name,
             "grade": f"{saved.source_reliability or ''}{saved.information_credibility or ''}",
             "sourcing_score": saved.sourcing_score,
@@ -601,8 +649,90 @@ def rate_command(
         kind = "final assessment" if final else "assessment"
         click.echo(
             f"saved {result['reviewer']}'s {kind} of claim {claim_id}: {grade}, "
-            f"sourcing score {result['sourcing_score']}"
+            f"sourcing score {result['sourcing_score']} (version {result['version']})"
         )
+
+
+def _clear_rating(
+    state: State,
+    claim_id: int,
+    reviewer: str,
+    final: bool,
+    if_version: int | None,
+    actor: Any,
+    as_json: bool,
+) -> None:
+    """`rate --clear`: the explicit way to remove an assessment (an all-empty rating is refused)."""
+    from factcheck.access import acting_as
+
+    def work(session: Session) -> bool:
+        who = get_or_create_reviewer(session, reviewer)
+        with acting_as(actor or who):
+            return assessment_service.clear_assessment(
+                session, claim_id, who, final=final, expected_version=if_version
+            )
+
+    cleared = write(state.engine, work)
+    if as_json:
+        emit_json({"claim_id": claim_id, "reviewer": reviewer, "cleared": cleared})
+    elif cleared:
+        click.echo(f"cleared {reviewer}'s assessment of claim {claim_id} (kept in the history)")
+    else:
+        click.echo(f"{reviewer} had no assessment of claim {claim_id}: nothing to clear")
+
+
+# ---------------------------------------------------------------- history
+
+
+@cli.command("history")
+@click.argument("article_id", type=int)
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@json_option
+@pass_state
+@acting_option
+def history_command(state: State, article_id: int, limit: int, as_json: bool) -> None:
+    """The latest changes of an article's claims and assessments, newest first.
+
+    \b
+    Example:
+      factcheck history 1
+      factcheck history 1 --json
+    """
+    from factcheck import history
+
+    rows = state.read(lambda s: history.article_history(s, article_id, limit))
+    if as_json:
+        emit_json([row.as_json() for row in rows])
+        return
+    if not rows:
+        click.echo(f"article {article_id} has no recorded changes")
+    for row in rows:
+        flags = " (undone)" if row.undone else " (undo: factcheck undo)" if row.undoable else ""
+        click.echo(
+            f"#{row.id}  {row.at:%Y-%m-%d %H:%M}  {row.actor}  {row.action}: {row.summary}{flags}"
+        )
+
+
+@cli.command("undo")
+@click.argument("article_id", type=int)
+@json_option
+@pass_state
+@acting_option
+def undo_command(state: State, article_id: int, as_json: bool) -> None:
+    """Undo the most recent claim boundary or kind change of an article, exactly: the same
+    spans, the same claim ids, the ratings' review flags as they were.
+
+    \b
+    Example:
+      factcheck undo 1
+    """
+    from factcheck import history
+
+    row = state.write(lambda s: history.undo_last(s, article_id))
+    if as_json:
+        emit_json(row.as_json())
+    else:
+        click.echo(f"undone: {row.summary}")
 
 
 def _assessment_from_options(
@@ -770,14 +900,14 @@ def export_command(
             write_csv(iter_rating_rows(session, flt), sys.stdout)
         return
     if fmt in FOLDER_FORMATS and out.exists() and not out.is_dir():
-        fail(f"{out} is a file; --format {fmt} writes a folder")
+        fail(f"{quote_name(out)} is a file; --format {fmt} writes a folder")
     if fmt in FOLDER_FORMATS and out.is_dir() and any(out.iterdir()) and not replace:
         fail(
-            f"{out} is not empty: an earlier export's files would mix with this one; "
+            f"{quote_name(out)} is not empty: an earlier export's files would mix with this one; "
             "give a new folder, or --replace to replace it"
         )
     if fmt not in FOLDER_FORMATS and out.is_dir():
-        fail(f"{out} is a folder; give a file name")
+        fail(f"{quote_name(out)} is a folder; give a file name")
     exporter = export_csv if fmt == "csv" else EXPORTERS[fmt]
     unit = EXPORT_UNITS[fmt]
     with ProgressBar(f"exporting {fmt}", unit=unit, quiet=as_json) as bar:
@@ -789,7 +919,7 @@ def export_command(
     if as_json:
         emit_json({"format": fmt, "out": str(out), "rows": count})
     else:
-        click.echo(f"wrote {count} {unit} to {out}")
+        click.echo(f"wrote {count} {unit} to {quote_name(out)}")
 
 
 # ---------------------------------------------------------------- sources

@@ -40,6 +40,22 @@ class ConflictError(FactcheckError):
     """Someone else changed the data first; nothing was overwritten."""
 
 
+class StaleAssessmentError(ConflictError):
+    """A save started from a version of the assessment that is no longer the stored one
+    (another tab, the CLI or a merge changed it). `theirs` is the stored assessment as an
+    `AssessmentInput`, `version` its version, so a page can show both side by side."""
+
+    def __init__(self, message: str, theirs: object, version: int) -> None:
+        super().__init__(message)
+        self.theirs = theirs
+        self.version = version
+
+
+class EmptyFormError(InputError):
+    """An all-empty form would overwrite an assessment that has values: only an explicit
+    "clear this assessment" may do that."""
+
+
 def describe_validation_error(error: Exception) -> str:
     """One line out of a pydantic ValidationError: the first problem, with the field it is in."""
     errors = getattr(error, "errors", None)

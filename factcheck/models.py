@@ -1,4 +1,5 @@
-"""SQLModel tables: articles, claims, sources (with aliases), reviewers, assessments, chain hops.
+"""SQLModel tables: articles, claims, sources (with aliases), reviewers, assessments, chain hops,
+the history of changes and reviewers' unsaved drafts.
 
 Column changes need an Alembic migration in factcheck/migrations/versions.
 """
@@ -108,6 +109,9 @@ class Assessment(SQLModel, table=True):
     spans: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     suggestion_outcome: str | None = Field(default=None, max_length=20)
     needs_review: bool = False
+    # Bumped by every save of the assessment's content (not by the needs_review flag): a save
+    # names the version it started from and is refused if the row moved on (migration 0004).
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -127,3 +131,44 @@ class ChainHopRow(SQLModel, table=True):
     source_id: int | None = Field(
         default=None, foreign_key="source.id", ondelete="SET NULL", index=True
     )
+
+
+class HistoryEntry(SQLModel, table=True):
+    """One recorded change of an article's claims (boundaries, kind) or of an assessment: who,
+    when, and the state before and after, so every change can be seen and boundary changes
+    undone exactly (migration 0004)."""
+
+    __tablename__ = "history"
+    __table_args__ = (Index("ix_history_article", "article_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+    reviewer_id: int | None = Field(default=None, foreign_key="reviewer.id", ondelete="SET NULL")
+    actor: str = Field(default="", max_length=100)
+    kind: str = Field(max_length=20)  # "claims" or "assessment"
+    action: str = Field(max_length=20)
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False))
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    undone_at: datetime | None = None
+    undoes_id: int | None = None
+
+
+class Draft(SQLModel, table=True):
+    """A reviewer's unsaved form for a claim, kept in the database so that leaving the page,
+    reloading the browser or a server restart loses nothing typed (migration 0004). Drafts are
+    private: only their reviewer reads them, and no export includes them."""
+
+    __table_args__ = (
+        UniqueConstraint("claim_id", "reviewer_id", name="uq_draft_claim_reviewer"),
+        Index("ix_draft_article_reviewer", "article_id", "reviewer_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    claim_id: int = Field(foreign_key="claim.id", ondelete="CASCADE")
+    reviewer_id: int = Field(foreign_key="reviewer.id", ondelete="CASCADE")
+    base_version: int = 0
+    data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -252,6 +252,7 @@ def record_final(
     adjudicator: Reviewer,
     data: AssessmentInput,
     *,
+    expected_version: int | None = None,
     actor: ActorLike | None = None,
 ) -> Assessment:
     """Record the settled assessment of a claim: a final row whose reviewer is the
@@ -259,7 +260,15 @@ def record_final(
     claim = get_claim(session, claim_id)
     if claim.dropped:
         raise InputError(f"claim {claim_id} is dropped; restore it before adjudicating")
-    return save_assessment(session, claim_id, adjudicator, data, final=True, actor=actor)
+    return save_assessment(
+        session,
+        claim_id,
+        adjudicator,
+        data,
+        final=True,
+        expected_version=expected_version,
+        actor=actor,
+    )
 
 
 # ---------------------------------------------------------------- agreement

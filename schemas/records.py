@@ -115,6 +115,25 @@ class AssessmentInput(BaseModel):
         ]
 
     @property
+    def has_content(self) -> bool:
+        """Whether the reviewer said anything: a form with every field empty must never
+        overwrite a stored assessment that has values (only an explicit clear may)."""
+        return bool(
+            self.attribution_type
+            or self.speaker
+            or self.cue
+            or self.chain
+            or self.source_reliability
+            or self.information_credibility
+            or self.translated
+            or self.primary_source_url
+            or self.corroborated
+            or self.corroborated_by
+            or self.notes
+            or self.spans
+        )
+
+    @property
     def is_translated(self) -> bool:
         """Explicit flag wins; otherwise a `translated_by` hop marks the claim as translated."""
         if self.translated is not None:

@@ -51,7 +51,17 @@ def pg_database() -> Iterator[str]:
     admin.dispose()
 
 
-TABLES = ("chain_hop", "assessment", "claim", "article", "source_alias", "source", "reviewer")
+TABLES = (
+    "history",
+    "draft",
+    "chain_hop",
+    "assessment",
+    "claim",
+    "article",
+    "source_alias",
+    "source",
+    "reviewer",
+)
 
 
 def _reset_postgres(url: str) -> None:

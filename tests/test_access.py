@@ -176,7 +176,10 @@ def test_released_ratings_are_frozen_for_annotators_except_flagged(
         claim = session.get(Claim, first)
         assert claim is not None
         start, end = claim.start, claim.end
-    write(engine, lambda s: claims.edit_claim(s, first, end=end - 1, actor=desk["judge"]))
+    write(
+        engine,
+        lambda s: claims.edit_claim(s, first, end=end - 1, drop_rest=True, actor=desk["judge"]),
+    )
     rate_as(engine, desk["bob"], first, source_reliability="B")
     with read_session(engine) as session:
         bob = assessments.get_assessment(
@@ -208,7 +211,9 @@ def test_changing_claims_others_rated_needs_an_adjudicator(
             if operation == "split":
                 return claims.split_claim(session, first, middle, actor=actor)
             if operation == "edit":
-                return claims.edit_claim(session, first, end=claim.end - 1, actor=actor)
+                return claims.edit_claim(
+                    session, first, end=claim.end - 1, drop_rest=True, actor=actor
+                )
             return claims.drop_claim(session, first, actor=actor)
 
         return write(engine, work)

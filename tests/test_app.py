@@ -68,6 +68,15 @@ def claim_heading(at: AppTest) -> str:
     return at.subheader[0].value
 
 
+def hop_uids(at: AppTest) -> list[int]:
+    """The chain editor's hops in order, by the uid that keys their widgets."""
+    return [
+        int(str(t.key).removeprefix("hop_name_"))
+        for t in at.text_input
+        if str(t.key).startswith("hop_name_")
+    ]
+
+
 def database(sqlite_url: str) -> Session:
     return Session(make_engine(sqlite_url))
 
@@ -164,11 +173,11 @@ def test_walk_edit_attribute_rate_and_export(app: AppTest, sqlite_url: str) -> N
     app.pills(key="panels").select("chain").run()
     for name in STUBB_CHAIN:
         app.button(key="add_hop").click().run()
-        uid = app.session_state["hop_uids"][-1]
+        uid = hop_uids(app)[-1]
         app.text_input(key=f"hop_name_{uid}").input(name).run()
     kinds = ["head_of_state", "national_media", "wire_agency", "newspaper", "aggregator"]
     relations = ["", "told_to", "reported_by", "reported_by", "republished_by"]
-    for uid, kind, relation in zip(app.session_state["hop_uids"], kinds, relations, strict=True):
+    for uid, kind, relation in zip(hop_uids(app), kinds, relations, strict=True):
         app.selectbox(key=f"hop_kind_{uid}").set_value(kind)
         if relation:
             app.selectbox(key=f"hop_rel_{uid}").set_value(relation)
@@ -192,7 +201,7 @@ def test_walk_edit_attribute_rate_and_export(app: AppTest, sqlite_url: str) -> N
     assert row["attribution_type"] == "direct_quote"
 
 
-def test_moving_away_with_unsaved_edits_warns(app: AppTest) -> None:
+def test_moving_away_keeps_the_draft_and_lists_it(app: AppTest, sqlite_url: str) -> None:
     sign_in(app)
     import_demo(app)
     open_annotate(app)
@@ -200,14 +209,26 @@ def test_moving_away_with_unsaved_edits_warns(app: AppTest) -> None:
     app.pills(key="panels").select("details").run()
     app.text_area(key="f_notes").input("half-typed note").run()
     app.button(key="nav_next").click().run()
-    assert claim_heading(app) == "Claim 1 of 16"  # stayed
-    assert any("unsaved changes" in w.value for w in app.warning)
-    app.button(key="pending_save").click().run()
-    assert claim_heading(app) == "Claim 2 of 16"
+    assert claim_heading(app) == "Claim 2 of 16"  # moving on is never blocked
+    assert any("1 unsaved draft" in c.value for c in app.caption)
+    first_id = int(
+        str(next(b.key for b in app.button if str(b.key).startswith("open_draft_"))).removeprefix(
+            "open_draft_"
+        )
+    )
+    app.button(key=f"open_draft_{first_id}").click().run()
+    assert claim_heading(app) == "Claim 1 of 16"
+    assert app.text_area(key="f_notes").value == "half-typed note"
+    assert "● unsaved changes" in [c.value for c in app.caption]
+    with database(sqlite_url) as session:
+        assert session.exec(select(Assessment)).all() == []  # a draft is not a rating
+    app.button(key="save").click().run()
     app.pills(key="panels").unselect("details").run()
+    app.button(key="nav_next").click().run()
     app.button(key="nav_prev").click().run()
     # saved, not lost, and shown: a claim whose assessment has notes opens its details
     assert app.text_area(key="f_notes").value == "half-typed note"
+    assert not any("unsaved draft" in c.value for c in app.caption)
 
 
 def test_accept_and_next_rates_the_article_in_two_actions_per_claim(
@@ -242,8 +263,8 @@ def test_chain_edits_survive_closing_the_chain_editor(app: AppTest, sqlite_url: 
     app.pills(key="panels").select("chain").run()
     for name in ("Vladimir Putin", "TASS"):
         app.button(key="add_hop").click().run()
-        app.text_input(key=f"hop_name_{app.session_state['hop_uids'][-1]}").input(name).run()
-    first = app.session_state["hop_uids"][0]
+        app.text_input(key=f"hop_name_{hop_uids(app)[-1]}").input(name).run()
+    first = hop_uids(app)[0]
     app.selectbox(key=f"hop_kind_{first}").set_value("head_of_state").run()
     # typed, then the editor closed before saving: nothing typed is lost
     app.pills(key="panels").unselect("chain").run()

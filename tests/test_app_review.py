@@ -240,6 +240,8 @@ def test_annotate_page_claim_edits_go_through_the_role_checks(team: str) -> None
     # claim 0 is rated by ana and bob: bob may not drop it, nothing changes
     at.pills(key="panels").select("bounds").run()
     at.button(key="drop_claim").click().run()
+    assert any("Drop claim" in w.value for w in at.warning), "dropping asks first"
+    at.button(key="confirm_drop").click().run()
     assert not at.exception, at.exception
     assert any("other reviewers have rated" in e.value for e in at.error)
     engine = make_engine(team)

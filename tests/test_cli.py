@@ -155,7 +155,15 @@ def test_claim_edits_keep_offsets_exact(run: Cli, demo: int) -> None:
     assert left["end"] <= offset <= right["start"]
     assert right["text"] == second["text"]
 
-    trimmed = run.json("claim", "edit", str(left["claim_id"]), "--start", str(left["start"] + 7))[0]
+    # a trim that would leave text in no claim is refused unless the rest is dropped explicitly
+    run.fails(
+        "claim", "edit", str(left["claim_id"]), "--start", str(left["start"] + 7),
+        message="would be in no claim",
+    )  # fmt: skip
+    assert claims_of(run, demo)[1]["start"] == left["start"]
+    trimmed = run.json(
+        "claim", "edit", str(left["claim_id"]), "--start", str(left["start"] + 7), "--drop-rest"
+    )[0]
     assert trimmed["text"] == text[left["start"] + 7 : left["end"]]
     extended = run.json("claim", "edit", str(left["claim_id"]), "--start", str(left["start"]))[0]
     assert extended["text"] == left["text"]

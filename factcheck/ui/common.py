@@ -79,6 +79,25 @@ def pages() -> list[Any]:
     ]
 
 
+def count_run() -> None:
+    """Number every run of the app: a page can tell whether its widgets were drawn in the run
+    just before (their keys then hold what the reviewer did) or whether another page ran in
+    between (Streamlit has then dropped or reset them, and the page's own copy is the truth)."""
+    st.session_state["run_seq"] = st.session_state.get("run_seq", 0) + 1
+
+
+def drawn_in_previous_run(record_key: str, *, in_callback: bool = False) -> Any:
+    """What a page recorded with `record_drawn` if that was in the run just before this one
+    (widget callbacks run before the run's number is bumped), else None."""
+    record = st.session_state.get(record_key)
+    seq = st.session_state.get("run_seq", 0) - (0 if in_callback else 1)
+    return record[1] if record and record[0] == seq else None
+
+
+def record_drawn(record_key: str, value: Any) -> None:
+    st.session_state[record_key] = (st.session_state.get("run_seq", 0), value)
+
+
 REVIEWER_SECONDS = 30  # how long local mode trusts the reviewer record it looked up
 
 

@@ -7,16 +7,33 @@ from typing import Any
 
 import streamlit as st
 
-from factcheck import annotation
+from factcheck import annotation, history
 from factcheck import articles as article_service
+from factcheck import assessments as assessment_service
 from factcheck import claims as claim_service
-from factcheck.assessments import save_assessment
-from factcheck.errors import NotFoundError, describe_validation_error
+from factcheck import drafts as drafts_service
+from factcheck.db import write
+from factcheck.errors import (
+    EmptyFormError,
+    FactcheckError,
+    NotFoundError,
+    StaleAssessmentError,
+    describe_validation_error,
+)
+from factcheck.forms import DETAIL_FIELDS, FIELD_KEYS, HOP_KEYS, Draft, FormValues, Hop, differences
 from factcheck.render import chain_dot, legend_html, markdown_literal
 from factcheck.scoring import sourcing_score
-from factcheck.ui.common import forget, read, remembered, require_reviewer, run_write
+from factcheck.ui.common import (
+    drawn_in_previous_run,
+    engine,
+    forget,
+    read,
+    record_drawn,
+    remembered,
+    require_reviewer,
+    run_write,
+)
 from schemas.records import AssessmentInput
-from schemas.spans import ChainHop
 from schemas.vocab import (
     CREDIBILITY_MEANINGS,
     RELIABILITY_MEANINGS,
@@ -36,6 +53,8 @@ STATS_SECONDS = 30  # the acceptance counts are refreshed after a save, or at le
 
 reviewer = require_reviewer()
 reviewer_name = reviewer.name
+if drawn_in_previous_run("panels_drawn"):
+    ss["panels_keep"] = list(ss.get("panels") or [])  # the reviewer's clicks on "Show"
 
 # ------------------------------------------------------------------ which article
 if "article_id" not in ss and str(st.query_params.get("article", "")).isdigit():
@@ -73,183 +92,188 @@ def suggestions() -> dict[int, Any]:
     return stored[1]
 
 
-# ------------------------------------------------------------------ form state
-# Widgets a rerun always draws keep their values under their own keys. Values of widgets drawn
-# only on demand (the details and the chain editor) live in `form` (and `hops`): Streamlit
-# forgets a widget's value once it is not drawn, so those widgets are seeded from there when
-# they open and copy every edit back. Few keys, too: every widget call scans the whole state.
-ALWAYS_FIELDS = ("f_type", "f_speaker", "f_cue", "f_rel", "f_cred")
-DETAIL_FIELDS = ("f_translated", "f_primary", "f_corr", "f_corr_by", "f_notes")
+# ------------------------------------------------------------------ the form model
+# The open claim's form is a `Draft` (factcheck.forms) kept in `ss["drafts"]` by (article,
+# claim, reviewer) and, while it has unsaved edits, in the database (factcheck.drafts): never
+# only in widget keys, which Streamlit forgets whenever a run does not draw them (a page switch,
+# a closed panel). Each run first takes what the widgets hold into the draft (`absorb`), then
+# seeds any widget key that is missing, or every key when the draft changed by code (`seed`).
 
-
-# Parts of the page drawn only when asked for, chosen in one "Show" control: every widget a
-# rerun draws costs time, and these are needed for a minority of claims.
 PANELS = {
     "suggestions": "Suggestions",
-    "bounds": "Boundaries",
-    "chain": "Edit chain",
+    "bounds": "Bounds",
+    "chain": "Chain",
     "details": "Details",
+    "history": "History",
 }
+BOUNDS_KEYS = (
+    "edit_start",
+    "edit_end",
+    "edit_kind",
+    "split_at",
+    "add_start",
+    "add_end",
+    "add_kind",
+)
 
 
 def is_open(panel: str) -> bool:
-    return panel in (ss.get("panels") or [])
+    return panel in (ss.get("panels_keep") or [])
 
 
 def open_panel(panel: str) -> None:
     """Open a panel from code (before the "Show" control is drawn in this run)."""
     if not is_open(panel):
-        ss["panels"] = [*(ss.get("panels") or []), panel]
-        ss["panels_seen"] = list(ss["panels"])
+        ss["panels_keep"] = [*(ss.get("panels_keep") or []), panel]
+        ss["panels"] = list(ss["panels_keep"])
 
 
-def panels_changed() -> None:
-    """Seed the widgets of a panel just opened from the stored values."""
-    now = set(ss.get("panels") or [])
-    opened = now - set(ss.get("panels_seen") or [])
-    ss["panels_seen"] = list(now)
-    if "chain" in opened:
-        reopen_chain_editor()
-    if "details" in opened:
-        reopen_details()
-
-
-def form() -> dict[str, Any]:
-    """The open claim's form: claim id, origin, spans, baseline, rejected flag, details."""
-    return ss.setdefault("form", {})  # type: ignore[no-any-return]
-
-
-def detail(key: str) -> Any:
-    return form().get("details", {}).get(key)
-
-
-def _set_details(values: dict[str, Any]) -> None:
-    form()["details"] = dict(values)
-    if is_open("details"):
-        ss.update(values)
-
-
-def _sync_detail(key: str) -> None:
-    form().setdefault("details", {})[key] = ss.get(key)
-
-
-def reopen_details() -> None:
-    ss.update(form().get("details", {}))
-
-
-def _new_hop_uid() -> int:
+def _uid() -> int:
     """Hop widgets are keyed by a uid, not a position, so reordering keeps their values."""
-    ss["hop_seq"] = ss.get("hop_seq", 0) + 1
-    return ss["hop_seq"]
+    ss["uid_seq"] = ss.get("uid_seq", 0) + 1
+    return int(ss["uid_seq"])
 
 
-HOP_FIELDS = ("hop_name_", "hop_kind_", "hop_rel_")
+def all_drafts() -> dict[tuple[int, int, int], Draft]:
+    return ss.setdefault("drafts", {})  # type: ignore[no-any-return]
 
 
-def _put_hop(uid: int, name: str, kind: str, relation: str) -> None:
-    """The chain lives in `hops` (uid -> [name, kind, relation]); the hop widgets, drawn only
-    while "Edit chain" is on, are seeded from it and copy edits back (`_sync_hop`)."""
-    ss.setdefault("hops", {})[uid] = [name, kind, relation]
-    if is_open("chain"):
-        for prefix, value in zip(HOP_FIELDS, (name, kind, relation), strict=True):
-            ss[f"{prefix}{uid}"] = value
+def persisted() -> dict[tuple[int, int, int], Any]:
+    """What the database holds for each draft (None: nothing), so only changes are written."""
+    return ss.setdefault("drafts_persisted", {})  # type: ignore[no-any-return]
 
 
-def _sync_hop(uid: int) -> None:
-    ss["hops"][uid] = [str(ss.get(f"{prefix}{uid}") or "") for prefix in HOP_FIELDS]
+def load_stored_drafts() -> None:
+    """The reviewer's drafts of this article from the database (a reload or another day),
+    read once per article and browser session."""
+    marker = (article.id, reviewer.id)
+    if ss.get("drafts_loaded") == marker:
+        return
+    for row in read(lambda s: drafts_service.article_drafts(s, article.id, reviewer.id)):  # type: ignore[arg-type]
+        key = (article.id, row.claim_id, reviewer.id)
+        if key not in all_drafts():
+            draft = Draft.from_stored(key, row.base_version, row.data, _uid)  # type: ignore[arg-type]
+            changed_by_code(draft)
+            all_drafts()[key] = draft
+            persisted()[key] = draft.stored_form()
+    ss["drafts_loaded"] = marker
 
 
-def _set_hop_rows(rows: list[list[str]]) -> None:
-    # Forget the previous hops' widget keys: they would pile up in the session state claim
-    # after claim, and every widget call scans that state.
-    for old in ss.get("hop_uids", []):
-        for prefix in HOP_FIELDS:
-            ss.pop(f"{prefix}{old}", None)
-    ss["hops"] = {}
-    uids = []
-    for name, kind, relation in rows:
-        uid = _new_hop_uid()
-        _put_hop(uid, name, kind, relation)
-        uids.append(uid)
-    ss["hop_uids"] = uids
+def stored_version(claim_id: int) -> int:
+    mark = workspace.mine.get(claim_id)
+    return mark.version if mark is not None else 0
 
 
-def _set_hops(chain: list[ChainHop]) -> None:
-    _set_hop_rows([[h.name, h.kind.value, h.relation.value if h.relation else ""] for h in chain])
-
-
-def reopen_chain_editor() -> None:
-    """Fresh hop widgets (new keys, seeded from the chain) each time the editor opens:
-    widgets Streamlit stopped drawing may come back with stale values under their old keys."""
-    _set_hop_rows([list(ss["hops"][uid]) for uid in ss.get("hop_uids", [])])
-
-
-def load_form(draft: AssessmentInput, origin: str, claim_id: int) -> None:
-    """Put a draft into the widgets' state; remember it to detect unsaved edits."""
-    ss["f_type"] = draft.attribution_type.value if draft.attribution_type else ""
-    ss["f_speaker"] = draft.speaker or ""
-    ss["f_cue"] = draft.cue or ""
-    ss["f_rel"] = draft.source_reliability or ""
-    ss["f_cred"] = draft.information_credibility or 0
-    details = {
-        "f_translated": draft.is_translated,
-        "f_primary": draft.primary_source_url or "",
-        "f_corr": draft.corroborated,
-        "f_corr_by": draft.corroborated_by or "",
-        "f_notes": draft.notes or "",
-    }
-    if any(details.values()):
-        open_panel("details")  # never hide what the assessment says
-    ss["form"] = {"claim": claim_id, "origin": origin, "spans": draft.spans, "rejected": False}
-    _set_details(details)
-    _set_hops(draft.chain)
-    form()["baseline"] = form_snapshot()
-
-
-def current_chain() -> list[ChainHop]:
-    """The chain being edited; hops without a name are left out."""
-    hops = []
-    stored = ss.get("hops", {})
-    for index, uid in enumerate(ss.get("hop_uids", [])):
-        name, kind, relation = stored.get(uid, ["", "unknown", ""])
-        if not name.strip():
-            continue
-        hops.append(
-            ChainHop(
-                name=name.strip(),
-                kind=kind or "unknown",
-                relation=(relation or None) if index else None,
-            )
+def fresh_draft(claim_id: int) -> Draft:
+    """The form as the database has it: the saved assessment, else the suggestion, else blank."""
+    key = (article.id, claim_id, reviewer.id)
+    mark = workspace.mine.get(claim_id)
+    if mark is not None:
+        try:
+            view = read(lambda s: annotation.assessment_view(s, mark.assessment_id, reviewer_name))
+        except NotFoundError:  # deleted since the workspace was read: its revision moved on
+            st.rerun()
+        data, origin, version = annotation.draft_from_assessment(view), "saved", mark.version
+    else:
+        suggested = suggested_draft(claim_id)
+        data, origin, version = (
+            suggested or AssessmentInput(),
+            "suggested" if suggested else "blank",
+            0,
         )
-    return hops
+    values = FormValues.from_input(data, _uid)
+    return Draft(*key, origin=origin, base_version=version, values=values, baseline=values.copy())
 
 
-def form_snapshot() -> dict[str, Any]:
-    values = {key: ss.get(key) for key in ALWAYS_FIELDS}
-    values.update({key: detail(key) for key in DETAIL_FIELDS})
-    values["chain"] = [hop.model_dump(mode="json") for hop in current_chain()]
-    return values
+def draft_for(claim_id: int) -> Draft:
+    key = (article.id, claim_id, reviewer.id)
+    draft = all_drafts().get(key)
+    if draft is not None and not draft.dirty and draft.base_version != stored_version(claim_id):
+        draft = None  # the saved row moved on (another tab, the CLI) and nothing was typed here
+    if draft is None:
+        draft = all_drafts()[key] = fresh_draft(claim_id)
+        changed_by_code(draft)  # a new draft: no widget state of an older one may leak in
+    return draft
 
 
-def is_dirty() -> bool:
-    return form().get("claim") is not None and form_snapshot() != form().get("baseline")
+def changed_by_code(draft: Draft) -> None:
+    """The draft's values were set by code: every widget is seeded again on the next run."""
+    ss["gen_seq"] = ss.get("gen_seq", 0) + 1
+    draft.gen = int(ss["gen_seq"])
 
 
-def form_input() -> AssessmentInput:
-    return AssessmentInput(
-        attribution_type=ss["f_type"] or None,
-        speaker=ss["f_speaker"],
-        cue=ss["f_cue"],
-        chain=current_chain(),
-        source_reliability=ss["f_rel"] or None,
-        information_credibility=ss["f_cred"] or None,
-        translated=detail("f_translated"),
-        primary_source_url=detail("f_primary"),
-        corroborated=detail("f_corr"),
-        corroborated_by=detail("f_corr_by"),
-        notes=detail("f_notes"),
-        spans=form().get("spans"),
-    )
+def _hop_keys(hop: Hop) -> list[tuple[str, str]]:
+    return [
+        (f"{prefix}{hop.uid}", attr)
+        for prefix, attr in zip(HOP_KEYS, ("name", "kind", "relation"), strict=True)
+    ]
+
+
+def _form_keys(draft: Draft) -> list[tuple[str, Any, str]]:
+    """(widget key, object, attribute) of every widget the form can draw for this draft."""
+    keys: list[tuple[str, Any, str]] = [
+        (key, draft.values, name) for name, key in FIELD_KEYS.items()
+    ]
+    for hop in draft.values.hops:
+        keys += [(key, hop, attr) for key, attr in _hop_keys(hop)]
+    return keys
+
+
+def absorb(draft: Draft, *, in_callback: bool = False) -> None:
+    """Take into the draft what the widgets drawn in the run just before hold (only widgets
+    seeded from this very draft, and only if no other page ran in between)."""
+    drawn = drawn_in_previous_run("form_drawn", in_callback=in_callback)
+    if not drawn or drawn[0] != (draft.key, draft.gen):
+        return
+    for key, target, attr in _form_keys(draft):
+        if key in drawn[1] and key in ss:
+            setattr(target, attr, ss[key] if attr != "relation" else ss[key] or "")
+
+
+def seed(draft: Draft) -> None:
+    """Give every widget of the form its value from the draft, every run: after `absorb` the
+    draft holds whatever the reviewer did, and a widget Streamlit dropped comes back right."""
+    for key, target, attr in _form_keys(draft):
+        ss[key] = getattr(target, attr)
+    live = {key for key, _, _ in _form_keys(draft)}
+    for key in [k for k in ss if str(k).startswith(HOP_KEYS) and k not in live]:
+        del ss[key]  # hops of other drafts: the state is scanned by every widget call
+
+
+def form_drawn_keys(draft: Draft) -> set[str]:
+    keys = {FIELD_KEYS[name] for name in ("type", "speaker", "cue", "rel", "cred")}
+    if is_open("details"):
+        keys |= {FIELD_KEYS[name] for name in DETAIL_FIELDS}
+    if is_open("chain"):
+        keys |= {key for hop in draft.values.hops for key, _ in _hop_keys(hop)}
+    return keys
+
+
+def keep(draft: Draft) -> None:
+    """Write the draft to the database when it changed; forget it there once it is clean."""
+    snapshot = draft.stored_form() if draft.dirty else None
+    if persisted().get(draft.key) == snapshot:
+        return
+    if snapshot is None:
+        done = run_write(
+            lambda s: drafts_service.discard_draft(s, draft.claim_id, draft.reviewer_id)
+        )
+    else:
+        done = run_write(
+            lambda s: drafts_service.keep_draft(
+                s, draft.claim_id, draft.reviewer_id, draft.base_version, snapshot
+            ),
+            retry_on_integrity=True,
+        )
+    if done is not None or snapshot is None:
+        persisted()[draft.key] = snapshot
+
+
+def open_draft() -> Draft:
+    """The open claim's draft with what the widgets hold: callbacks start here."""
+    draft = draft_for(ss["claim_id"])
+    absorb(draft, in_callback=True)
+    return draft
 
 
 def suggested_draft(claim_id: int) -> AssessmentInput | None:
@@ -257,141 +281,198 @@ def suggested_draft(claim_id: int) -> AssessmentInput | None:
     return annotation.draft_from_suggestion(suggestion) if suggestion else None
 
 
-def prepare_form(claim_id: int) -> None:
-    if form().get("claim") == claim_id:
-        return
-    mine = workspace.mine.get(claim_id)
-    if mine is not None:
-        try:
-            view = read(lambda s: annotation.assessment_view(s, mine.assessment_id, reviewer_name))
-        except NotFoundError:  # deleted since the workspace was read: its revision moved on
-            st.rerun()
-        load_form(annotation.draft_from_assessment(view), "saved", claim_id)
-    else:
-        draft = suggested_draft(claim_id)
-        load_form(draft or AssessmentInput(), "suggested" if draft else "blank", claim_id)
+def unsaved_drafts() -> list[Draft]:
+    return [
+        d
+        for key, d in all_drafts().items()
+        if key[0] == article.id and key[2] == reviewer.id and d.dirty
+    ]
 
 
 # ------------------------------------------------------------------ actions (callbacks)
 def go_to(target: int | None) -> None:
+    """Move to another claim; the open claim's draft stays (listed while it is unsaved)."""
     if target is None or target == ss.get("claim_id"):
         return
-    if is_dirty():
-        ss["pending_claim"] = target
-        return
+    keep(open_draft())
     ss["claim_id"] = target
-    ss.pop("pending_claim", None)
+    ss.pop("confirm", None)
 
 
-def discard_and_go() -> None:
-    target = ss.pop("pending_claim", None)
-    form()["claim"] = None
-    if target is not None:
-        ss["claim_id"] = target
-
-
-def save_current(then_next: bool = False) -> bool:
+def save_current(then_next: bool = False, expected_version: int | None = None) -> bool:
     claim_id = ss["claim_id"]
+    draft = open_draft()
+    if draft.origin == "saved" and not draft.dirty and expected_version is None:
+        # Nothing typed since it was loaded: nothing to write (and no history line).
+        ss["flash"] = ("success", "No changes to save.")
+        if then_next:
+            go_next_unrated(claim_id)
+        return True
     try:
-        data = form_input()
+        data = draft.values.to_input()
     except ValueError as error:
         ss["flash"] = ("error", describe_validation_error(error))
         return False
     outcome = annotation.judge_suggestion(
-        suggested_draft(claim_id)
-        if form().get("origin") == "suggested" or form().get("rejected")
-        else None,
+        suggested_draft(claim_id) if draft.origin == "suggested" or draft.rejected else None,
         data,
-        rejected=bool(form().get("rejected")),
+        rejected=draft.rejected,
     )
     if outcome is not None:
         data = data.model_copy(update={"suggestion_outcome": outcome})
-    saved = run_write(
-        lambda s: save_assessment(s, claim_id, reviewer, data), retry_on_integrity=True
-    )
-    if saved is None:
+    version = draft.base_version if expected_version is None else expected_version
+    try:
+        saved = write(
+            engine(),
+            lambda s: drafts_service.save_draft_as_assessment(s, claim_id, reviewer, data, version),
+            retry_on_integrity=True,
+        )
+    except StaleAssessmentError as error:
+        keep(draft)
+        ss["conflict"] = {"claim": claim_id, "theirs": error.theirs, "version": error.version}
+        return False
+    except EmptyFormError as error:
+        keep(draft)
+        ss["flash"] = ("error", str(error))
+        ss["confirm"] = ("clear", claim_id)
+        return False
+    except (FactcheckError, ValueError) as error:
+        keep(draft)
+        ss["flash"] = ("error", describe_validation_error(error))
         return False
     grade = f"{saved.source_reliability or ''}{saved.information_credibility or ''}" or "no grade"
-    ss["flash"] = ("success", f"Saved claim {claim_id} ({grade}).")
+    position = workspace.claim(claim_id).position if workspace.claim(claim_id) else "?"  # type: ignore[union-attr]
+    ss["flash"] = ("success", f"Saved claim {position} ({grade}).")
     forget("suggestion_stats")
-    form()["claim"] = None  # reload from the database on the next run
+    all_drafts().pop(draft.key, None)
+    persisted().pop(draft.key, None)
+    ss.pop("conflict", None)
     if then_next:
-        rated = workspace.rated_ids | {claim_id}
-        nxt = next(
-            (
-                c.id
-                for c in claims[workspace.index_of(claim_id) + 1 :] + claims
-                if c.id not in rated
-            ),
-            None,
-        )
-        if nxt is not None:
-            ss["claim_id"] = nxt
-        else:
-            ss["flash"] = ("success", "Saved. Every claim of this article is rated.")
+        go_next_unrated(claim_id)
     return True
 
 
-def save_and_go() -> None:
-    target = ss.pop("pending_claim", None)
-    if save_current() and target is not None:
-        ss["claim_id"] = target
+def go_next_unrated(claim_id: int) -> None:
+    rated = workspace.rated_ids | {claim_id}
+    nxt = next(
+        (c.id for c in claims[workspace.index_of(claim_id) + 1 :] + claims if c.id not in rated),
+        None,
+    )
+    if nxt is not None:
+        ss["claim_id"] = nxt
+    else:
+        ss["flash"] = ("success", "Saved. Every claim of this article is rated.")
+
+
+def keep_mine() -> None:
+    """Conflict: save this form over the version now stored (the other one stays in history)."""
+    conflict = ss.get("conflict") or {}
+    if save_current(expected_version=conflict.get("version")):
+        ss.pop("conflict", None)
+
+
+def keep_theirs() -> None:
+    """Conflict: drop this form and load the stored assessment."""
+    draft = open_draft()
+    run_write(lambda s: drafts_service.discard_draft(s, draft.claim_id, draft.reviewer_id))
+    all_drafts().pop(draft.key, None)
+    persisted().pop(draft.key, None)
+    ss.pop("conflict", None)
+    ss["flash"] = ("success", "Loaded the stored assessment; your edits were discarded.")
+
+
+def ask(action: str) -> None:
+    ss["confirm"] = (action, ss["claim_id"])
+
+
+def discard_draft() -> None:
+    """Confirmed "Discard draft": back to what is stored (or the suggestion)."""
+    ss.pop("confirm", None)
+    keep_theirs()
+    ss["flash"] = ("success", "Draft discarded.")
+
+
+def clear_current() -> None:
+    """Confirmed "Clear this assessment": the explicit way to remove a saved rating."""
+    ss.pop("confirm", None)
+    draft = open_draft()
+    done = run_write(
+        lambda s: assessment_service.clear_assessment(
+            s, draft.claim_id, reviewer, expected_version=draft.base_version
+        )
+    )
+    if done is not None:
+        run_write(lambda s: drafts_service.discard_draft(s, draft.claim_id, draft.reviewer_id))
+        all_drafts().pop(draft.key, None)
+        persisted().pop(draft.key, None)
+        ss["flash"] = ("success", "Assessment cleared (it stays in the article's history).")
 
 
 def apply_suggestion() -> None:
-    draft = suggested_draft(ss["claim_id"])
-    if draft is not None:
-        grades = {key: ss.get(key) for key in ("f_rel", "f_cred")}
-        details = form().get("details", {})
-        load_form(draft, "suggested", ss["claim_id"])
-        ss.update(grades)
-        _set_details(details)
-        form()["baseline"] = {}  # differs from the saved row: counts as unsaved
+    draft = open_draft()
+    suggested = suggested_draft(ss["claim_id"])
+    if suggested is not None:
+        values = FormValues.from_input(suggested, _uid)
+        for name in ("rel", "cred", *DETAIL_FIELDS):
+            setattr(values, name, getattr(draft.values, name))  # keep grades and details
+        draft.values, draft.origin, draft.rejected = values, "suggested", False
+        changed_by_code(draft)
 
 
 def reject_suggestion() -> None:
-    for key in ("f_type", "f_speaker", "f_cue"):
-        ss[key] = ""
-    _set_hops([])
-    form().update(rejected=True, origin="blank")
+    draft = open_draft()
+    draft.values.type = draft.values.speaker = draft.values.cue = ""
+    draft.values.hops, draft.values.spans = [], None
+    draft.rejected, draft.origin = True, "blank"
+    changed_by_code(draft)
 
 
 def add_hop(name: str = "", kind: str = "unknown") -> None:
-    uid = _new_hop_uid()
-    _put_hop(uid, name, kind, "reported_by" if ss.get("hop_uids") else "")
-    ss["hop_uids"] = [*ss.get("hop_uids", []), uid]
+    draft = open_draft()
+    relation = "reported_by" if draft.values.hops else ""
+    draft.values.hops.append(Hop(_uid(), name, kind, relation))
+    changed_by_code(draft)
 
 
 def add_registry_hop() -> None:
     choice = ss.get("hop_from_registry")
     if choice:
-        name, kind = choice
-        add_hop(name, kind)
+        add_hop(*choice)
         ss["hop_from_registry"] = None
 
 
 def move_hop(uid: int, step: int) -> None:
-    uids = list(ss["hop_uids"])
-    i = uids.index(uid)
+    draft = open_draft()
+    hops = draft.values.hops
+    i = next(n for n, h in enumerate(hops) if h.uid == uid)
     j = i + step
-    if 0 <= j < len(uids):
-        uids[i], uids[j] = uids[j], uids[i]
-        ss["hop_uids"] = uids
+    if 0 <= j < len(hops):
+        hops[i], hops[j] = hops[j], hops[i]
+        changed_by_code(draft)
 
 
 def remove_hop(uid: int) -> None:
-    ss["hop_uids"] = [u for u in ss["hop_uids"] if u != uid]
-    ss["hops"].pop(uid, None)
+    draft = open_draft()
+    draft.values.hops = [h for h in draft.values.hops if h.uid != uid]
+    changed_by_code(draft)
 
 
-def edit_claims(action: str) -> None:
-    """Claim boundary edits; the form is reloaded afterwards since spans changed."""
+def undo_last() -> None:
+    done = run_write(lambda s: history.undo_last(s, article.id))
+    if done is not None:
+        ss["flash"] = ("success", f"Undone: {done.summary}")
+
+
+def edit_claims(action: str, drop_rest: bool = False) -> None:
+    """Claim boundary edits, each one service call that checks the result and records it."""
+    keep(open_draft())
     claim_id = ss["claim_id"]
+    current = workspace.claim(claim_id)
     result: Any = None
     if action == "merge":
         result = run_write(lambda s: claim_service.merge_claims(s, claim_id))
     elif action == "split":
-        offset = workspace.claim(claim_id).start + int(ss["split_at"])  # type: ignore[union-attr]
+        offset = current.start + int(ss["split_at"])  # type: ignore[union-attr]
         result = run_write(lambda s: claim_service.split_claim(s, claim_id, offset))
     elif action == "bounds":
         result = run_write(
@@ -401,9 +482,13 @@ def edit_claims(action: str) -> None:
                 start=int(ss["edit_start"]),
                 end=int(ss["edit_end"]),
                 kind=ss["edit_kind"],
+                drop_rest=drop_rest,
             )
         )
+        if result is None and not drop_rest:
+            ss["confirm"] = ("trim", claim_id)
     elif action == "drop":
+        ss.pop("confirm", None)
         result = run_write(lambda s: claim_service.drop_claim(s, claim_id))
         if result is not None:
             ss["claim_id"] = (
@@ -418,34 +503,34 @@ def edit_claims(action: str) -> None:
             lambda s: claim_service.add_claim(
                 s, article.id, int(ss["add_start"]), int(ss["add_end"]), ss["add_kind"]
             )
-        )  # type: ignore[arg-type]
+        )
         if result is not None:
             ss["claim_id"] = result.id
     if result is not None:
-        ss["flash"] = ("success", f"Claims updated ({action}).")
-        form()["claim"] = None
-        for key in ("edit_start", "edit_end", "edit_kind", "split_at"):
-            ss.pop(key, None)
+        ss.pop("confirm", None)
+        last = read(lambda s: history.article_history(s, article.id, limit=1))
+        ss["flash"] = (
+            "success",
+            f"Claims updated: {last[0].summary}" if last else "Claims updated.",
+        )
+        ss.get("bounds_form", {}).pop("for", None)  # offsets start again from the claim
 
 
-def chain_editor() -> None:
+def chain_editor(draft: Draft) -> None:
     """One row of widgets per hop, with the registry menu and "Add empty hop"."""
-    for index, uid in enumerate(ss.get("hop_uids", [])):
+    for index, hop in enumerate(draft.values.hops):
+        uid = hop.uid
         h = st.columns([4, 3, 3, 3], vertical_alignment="bottom")
         h[0].text_input(
             "Name",
             key=f"hop_name_{uid}",
             label_visibility="collapsed" if index else "visible",
-            on_change=_sync_hop,
-            args=(uid,),
         )
         h[1].selectbox(
             "Kind",
             KINDS,
             key=f"hop_kind_{uid}",
             label_visibility="collapsed" if index else "visible",
-            on_change=_sync_hop,
-            args=(uid,),
         )
         h[2].selectbox(
             "Relation",
@@ -454,8 +539,6 @@ def chain_editor() -> None:
             disabled=index == 0,
             format_func=lambda v: v or "— origin —",
             label_visibility="collapsed" if index else "visible",
-            on_change=_sync_hop,
-            args=(uid,),
         )
         with h[3].container(horizontal=True, gap="small"):
             st.button(
@@ -513,7 +596,6 @@ if "claim_id" not in ss and str(st.query_params.get("claim", "")).isdigit():
     ss["claim_id"] = int(st.query_params["claim"])
 if claims and ss.get("claim_id") not in {c.id for c in claims}:
     ss["claim_id"] = workspace.next_unrated(None) or claims[0].id
-    form()["claim"] = None
 claim_id = ss.get("claim_id")
 claim = workspace.claim(claim_id)
 if claim is not None and st.query_params.get("claim") != str(claim.id):
@@ -552,7 +634,16 @@ if claim is None:
     with work_col:
         st.stop()
 
-prepare_form(claim.id)  # type: ignore[arg-type]
+load_stored_drafts()
+draft = draft_for(claim.id)  # type: ignore[arg-type]
+absorb(draft)
+keep(draft)
+seed(draft)
+if ss.get("details_checked_for") != claim.id:
+    ss["details_checked_for"] = claim.id
+    if draft.values.has_details():
+        open_panel("details")  # never hide what the assessment (or the draft) says
+ss["panels"] = list(ss.get("panels_keep") or [])
 
 with work_col:
     st.pills(
@@ -561,12 +652,13 @@ with work_col:
         selection_mode="multi",
         format_func=PANELS.get,
         key="panels",
-        on_change=panels_changed,
         label_visibility="collapsed",
         help="Suggestions: every claim's suggestion, marked in the text and listed. "
-        "Boundaries: merge, split, trim, drop or add claims. Edit chain: the hops one by one. "
-        "Details: translation, primary source, corroboration, notes.",
+        "Bounds: merge, split, trim, drop or add claims. Chain: edit the hops one by one. "
+        "Details: translation, primary source, corroboration, notes. "
+        "History: the article's latest changes, with undo.",
     )
+    record_drawn("panels_drawn", True)
     nav = st.columns(4)
     nav[0].button(
         "◀ Prev",
@@ -599,14 +691,20 @@ with work_col:
         label_visibility="collapsed",
         on_change=lambda: go_to(ss.get(f"jump_{ss['claim_id']}")),
     )
-    if "pending_claim" in ss:
-        st.warning("This claim has unsaved changes.")
-        pending = st.columns(3)
-        pending[0].button("Save and go", key="pending_save", on_click=save_and_go, type="primary")
-        pending[1].button("Discard changes", key="pending_discard", on_click=discard_and_go)
-        pending[2].button(
-            "Stay here", key="pending_stay", on_click=lambda: ss.pop("pending_claim", None)
-        )
+    pending = [d for d in unsaved_drafts() if d.claim_id != claim.id]
+    if pending:
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.caption(f"{len(pending)} unsaved draft{'s' if len(pending) > 1 else ''}:")
+            for other in pending[:8]:
+                row = workspace.claim(other.claim_id)
+                st.button(
+                    f"claim {row.position}" if row else "dropped claim",
+                    key=f"open_draft_{other.claim_id}",
+                    on_click=go_to,
+                    args=(other.claim_id,),
+                    disabled=row is None,
+                    type="tertiary",
+                )
 
     st.subheader(f"Claim {claim.position} of {len(claims)}")
     st.text(claim.text)
@@ -615,36 +713,67 @@ with work_col:
     # Drawn only when asked for: a rerun draws a dozen fewer widgets (each costs time).
     if is_open("bounds"):
         length = claim.end - claim.start
-        b1, b2 = st.columns(2)
-        b1.button("Merge with next", key="merge_next", on_click=edit_claims, args=("merge",))
-        b2.button("Drop (not a claim)", key="drop_claim", on_click=edit_claims, args=("drop",))
+        # The offset fields always start from the claim as it is now (after a merge, a split
+        # or another tab's edit), never from numbers typed for an earlier version of it; what
+        # is typed lives in `bounds_form`, so a page switch or a closed panel keeps it.
+        store = ss.setdefault("bounds_form", {})
+        if drawn_in_previous_run("bounds_drawn"):
+            store.update({key: ss[key] for key in BOUNDS_KEYS if key in ss})
+        if store.get("for") != (claim.id, claim.start, claim.end, claim.kind):
+            store["for"] = (claim.id, claim.start, claim.end, claim.kind)
+            store.update(edit_start=claim.start, edit_end=claim.end, edit_kind=claim.kind)
+            store["split_at"] = max(1, min(length // 2, length - 1))
+        store.setdefault("add_start", 0)
+        store.setdefault("add_end", 0)
+        store.setdefault("add_kind", "factual")
+        for key in BOUNDS_KEYS:
+            ss[key] = store[key]
+        with st.container(horizontal=True):
+            st.button("Merge with next", key="merge_next", on_click=edit_claims, args=("merge",))
+            st.button("Drop (not a claim)", key="drop_claim", on_click=ask, args=("drop",))
+            st.button(
+                "Undo",
+                key="undo_bounds",
+                icon=":material/undo:",
+                on_click=undo_last,
+                help="Put back the article's most recent boundary or kind change exactly",
+            )
+        if ss.get("confirm") == ("drop", claim.id):
+            st.warning(f"Drop claim {claim.position} as not a claim? Its ratings are kept.")
+            y1, y2 = st.columns(2)
+            y1.button("Yes, drop it", key="confirm_drop", on_click=edit_claims, args=("drop",))
+            y2.button("Cancel", key="cancel_drop", on_click=lambda: ss.pop("confirm", None))
         if length > 1:
             at = st.number_input(
-                "Split after character (within the claim)",
-                1,
-                length - 1,
-                min(length // 2, length - 1),
-                key="split_at",
+                "Split after character (within the claim)", 1, length - 1, key="split_at"
             )
             st.caption(f"…{claim.text[max(0, at - 40) : at]} ‖ {claim.text[at : at + 40]}…")
             st.button("Split here", key="split_claim", on_click=edit_claims, args=("split",))
         e1, e2, e3 = st.columns(3)
-        e1.number_input("Start", 0, len(article.text), claim.start, key="edit_start")
-        e2.number_input("End", 0, len(article.text), claim.end, key="edit_end")
-        e3.selectbox(
-            "Kind",
-            [k.value for k in ClaimKind],
-            index=[k.value for k in ClaimKind].index(claim.kind),
-            key="edit_kind",
-        )
+        e1.number_input("Start", 0, len(article.text), key="edit_start")
+        e2.number_input("End", 0, len(article.text), key="edit_end")
+        e3.selectbox("Kind", [k.value for k in ClaimKind], key="edit_kind")
         st.button(
             "Apply boundaries and kind", key="apply_bounds", on_click=edit_claims, args=("bounds",)
         )
+        if ss.get("confirm") == ("trim", claim.id):
+            st.warning(
+                "Trimming leaves text in no claim. Keep the trimmed-off text as dropped "
+                "(restorable) claims?"
+            )
+            t1, t2 = st.columns(2)
+            t1.button(
+                "Trim and drop the rest",
+                key="confirm_trim",
+                on_click=edit_claims,
+                args=("bounds", True),
+            )
+            t2.button("Cancel", key="cancel_trim", on_click=lambda: ss.pop("confirm", None))
         st.divider()
         a1, a2, a3 = st.columns(3)
-        a1.number_input("New claim start", 0, len(article.text), 0, key="add_start")
-        a2.number_input("New claim end", 0, len(article.text), 0, key="add_end")
-        a3.selectbox("Kind", [k.value for k in ClaimKind], key="add_kind")
+        a1.number_input("New claim start", 0, len(article.text), key="add_start")
+        a2.number_input("New claim end", 0, len(article.text), key="add_end")
+        a3.selectbox("New claim kind", [k.value for k in ClaimKind], key="add_kind")
         st.button("Add claim from span", key="add_claim", on_click=edit_claims, args=("add",))
         dropped = read(lambda s: annotation.dropped_claims(s, article.id))
         if dropped:
@@ -655,8 +784,50 @@ with work_col:
                 key="restore_choice",
             )
             st.button("Restore", key="restore_claim", on_click=edit_claims, args=("restore",))
+        record_drawn("bounds_drawn", True)
 
-    origin = form().get("origin")
+    if is_open("history"):
+        changes = read(lambda s: history.article_history(s, article.id, limit=10))
+        with st.container(border=True):
+            st.markdown("**Latest changes of this article**")
+            if not changes:
+                st.caption("No changes recorded yet.")
+            for change in changes:
+                mark = " · undone" if change.undone else ""
+                st.caption(
+                    f"{change.at:%d %b %H:%M} · {markdown_literal(change.actor)} · "
+                    f"{markdown_literal(change.summary)}{mark}"
+                )
+            if any(c.undoable for c in changes):
+                st.button("Undo last claim change", key="undo_history", on_click=undo_last)
+
+    conflict = ss.get("conflict")
+    if conflict and conflict.get("claim") == claim.id:
+        theirs = (
+            FormValues.from_input(conflict["theirs"], _uid) if conflict["theirs"] else FormValues()
+        )
+        st.warning(
+            f"This assessment was changed elsewhere (now version {conflict['version']}) "
+            "since your form loaded it. Nothing was saved. Which one do you keep?"
+        )
+        st.dataframe(
+            [
+                {"field": name, "yours": mine, "stored": stored}
+                for name, mine, stored in differences(draft.values, theirs)
+            ],
+            hide_index=True,
+            key="conflict_table",
+        )
+        k1, k2 = st.columns(2)
+        k1.button("Keep mine", key="keep_mine", on_click=keep_mine, type="primary")
+        k2.button("Keep theirs", key="keep_theirs", on_click=keep_theirs)
+    elif draft.dirty and draft.base_version != stored_version(claim.id):  # type: ignore[arg-type]
+        st.warning(
+            "The saved assessment changed elsewhere since this draft began; saving will ask "
+            "which one to keep."
+        )
+
+    origin = draft.origin
     if origin == "suggested":
         st.info(
             "💡 Suggested attribution and chain: not saved yet. Check, grade, then save.", icon="💡"
@@ -680,7 +851,7 @@ with work_col:
     t3.text_input("Cue", key="f_cue")
 
     st.markdown("##### Chain (origin → publisher)")
-    chain = current_chain()
+    chain = draft.values.chain()
     if len(chain) > 1:
         st.graphviz_chart(chain_dot(chain))
     elif chain:
@@ -688,7 +859,7 @@ with work_col:
     else:
         st.caption("No chain yet.")
     if is_open("chain"):
-        chain_editor()
+        chain_editor(draft)
 
     st.markdown("##### Rating")
     g1, g2 = st.columns(2)
@@ -704,27 +875,22 @@ with work_col:
         key="f_cred",
         format_func=lambda v: f"{v} — {CREDIBILITY_MEANINGS[v]}" if v else "—",
     )
-    score = sourcing_score(chain, ss.get("f_type") or None, detail("f_primary") or None)
+    score = sourcing_score(chain, ss.get("f_type") or None, draft.values.primary or None)
     with st.container(border=True):
         reasons = "  \n".join(
             f":gray[{markdown_literal(r)}]" for r in score.reasons or ["no deductions"]
         )
         st.markdown(f"**Suggested sourcing score: {score.score}/100**  \n{reasons}")
     if is_open("details"):
-        st.checkbox(
-            "Translated", key="f_translated", on_change=_sync_detail, args=("f_translated",)
-        )
-        st.text_input(
-            "Primary source URL", key="f_primary", on_change=_sync_detail, args=("f_primary",)
-        )
+        st.checkbox("Translated", key="f_translated")
+        st.text_input("Primary source URL", key="f_primary")
         k1, k2 = st.columns([1, 3])
-        k1.checkbox("Corroborated", key="f_corr", on_change=_sync_detail, args=("f_corr",))
-        k2.text_input(
-            "Corroborated by", key="f_corr_by", on_change=_sync_detail, args=("f_corr_by",)
-        )
-        st.text_area("Notes", key="f_notes", height=80, on_change=_sync_detail, args=("f_notes",))
+        k1.checkbox("Corroborated", key="f_corr")
+        k2.text_input("Corroborated by", key="f_corr_by")
+        st.text_area("Notes", key="f_notes", height=80)
 
-    if is_dirty():
+    record_drawn("form_drawn", ((draft.key, draft.gen), form_drawn_keys(draft)))
+    if draft.dirty:
         st.caption("● unsaved changes")
     v1, v2 = st.columns(2)
     v1.button("Save", key="save", on_click=save_current, type="secondary", width="stretch")
@@ -737,6 +903,24 @@ with work_col:
         type="primary",
         width="stretch",
     )
+    d1, d2 = st.columns(2)
+    if draft.dirty:
+        d1.button("Discard draft", key="discard_draft", on_click=ask, args=("discard",))
+    if draft.origin == "saved":
+        d2.button("Clear this assessment", key="clear_assessment", on_click=ask, args=("clear",))
+    if ss.get("confirm") == ("discard", claim.id):
+        st.warning(
+            "Discard your unsaved edits of this claim and go back to "
+            + ("the saved assessment?" if draft.origin == "saved" else "the suggestion?")
+        )
+        y1, y2 = st.columns(2)
+        y1.button("Yes, discard", key="confirm_discard", on_click=discard_draft)
+        y2.button("Cancel", key="cancel_discard", on_click=lambda: ss.pop("confirm", None))
+    if ss.get("confirm") == ("clear", claim.id) and draft.origin == "saved":
+        st.warning("Clear your saved assessment of this claim? Its content stays in the history.")
+        y1, y2 = st.columns(2)
+        y1.button("Yes, clear it", key="confirm_clear", on_click=clear_current)
+        y2.button("Cancel", key="cancel_clear", on_click=lambda: ss.pop("confirm", None))
     stats = remembered(
         "suggestion_stats",
         STATS_SECONDS,
