@@ -413,3 +413,35 @@ def test_cli_history_undo_and_versioned_rate(db_url: str, demo_text: str) -> Non
     )  # fmt: skip
     cleared = run.json("rate", str(second["claim_id"]), "--reviewer", "ana", "--clear")
     assert cleared == {"claim_id": second["claim_id"], "reviewer": "ana", "cleared": True}
+
+
+# ------------------------------------------------------------ drafts
+
+
+def test_drafts_are_kept_private_and_go_with_the_save(
+    engine: Engine, demo_text: str, team: None
+) -> None:
+    from factcheck import drafts
+    from factcheck.errors import PermissionDenied
+    from tests.test_access import add, import_article
+
+    article_id, _ = import_article(engine, demo_text)
+    claim = active(engine, article_id)[0]
+    ana, bob = add(engine, "ana", "annotator"), add(engine, "bob", "annotator")
+    form = {"origin": "blank", "values": {"notes": "half-typed"}, "baseline": {}}
+    write(engine, lambda s: drafts.keep_draft(s, claim.id, ana.id, 0, form, actor=ana))
+    write(engine, lambda s: drafts.keep_draft(s, claim.id, ana.id, 0, form, actor=ana))  # upsert
+    with read_session(engine) as session:
+        (mine,) = drafts.article_drafts(session, article_id, ana.id, actor=ana)
+        assert mine.data["values"]["notes"] == "half-typed"
+        with pytest.raises(PermissionDenied):
+            drafts.article_drafts(session, article_id, ana.id, actor=bob)
+
+    def save(session: Session) -> int:
+        who = get_or_create_reviewer(session, "ana")
+        data = AssessmentInput(notes="half-typed")
+        return drafts.save_draft_as_assessment(session, claim.id, who, data, 0, actor=ana).version
+
+    assert write(engine, save) == 1
+    with read_session(engine) as session:
+        assert drafts.article_drafts(session, article_id, ana.id, actor=ana) == []
