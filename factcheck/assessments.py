@@ -45,17 +45,7 @@ def save_assessment(
     article's history with the content before and after."""
     claim = get_claim(session, claim_id)
     access.check_can_rate(session, access.resolve(actor), claim, reviewer, final=final)
-    assessment = session.exec(
-        select(Assessment)
-        .where(
-            Assessment.claim_id == claim.id,
-            Assessment.reviewer_id == reviewer.id,
-            Assessment.is_final == final,
-        )
-        # Row lock on PostgreSQL, so two saves naming the same version cannot both pass the
-        # check; SQLite's BEGIN IMMEDIATE already serialises writers.
-        .with_for_update()
-    ).first()
+    assessment = _locked_row(session, claim_id, reviewer, final)
     before: AssessmentInput | None = None
     if assessment is not None:
         before = input_from_row(
@@ -141,15 +131,7 @@ def clear_assessment(
     stored row moved past `expected_version`."""
     claim = get_claim(session, claim_id)
     access.check_can_rate(session, access.resolve(actor), claim, reviewer, final=final)
-    assessment = session.exec(
-        select(Assessment)
-        .where(
-            Assessment.claim_id == claim.id,
-            Assessment.reviewer_id == reviewer.id,
-            Assessment.is_final == final,
-        )
-        .with_for_update()
-    ).first()
+    assessment = _locked_row(session, claim_id, reviewer, final)
     if assessment is None:
         return False
     before = input_from_row(assessment, chains_for(session, [assessment.id]).get(assessment.id, []))  # type: ignore[list-item]
@@ -172,6 +154,23 @@ def clear_assessment(
         actor=actor,
     )
     return True
+
+
+def _locked_row(
+    session: Session, claim_id: int, reviewer: Reviewer, final: bool
+) -> Assessment | None:
+    """The reviewer's assessment row of the claim, locked for this transaction on PostgreSQL,
+    so two saves naming the same version cannot both pass the check (SQLite's BEGIN IMMEDIATE
+    already serialises writers)."""
+    return session.exec(
+        select(Assessment)
+        .where(
+            Assessment.claim_id == claim_id,
+            Assessment.reviewer_id == reviewer.id,
+            Assessment.is_final == final,
+        )
+        .with_for_update()
+    ).first()
 
 
 def _grade_text(reliability: str | None, credibility: int | None) -> str:

@@ -220,19 +220,20 @@ def article_history(session: Session, article_id: int, limit: int = 50) -> list[
     undoable = _last_undoable(session, article_id)
     blind = access.blind_reviewer_id()
     visible = [e for e in entries if blind is None or e.kind == CLAIMS or e.reviewer_id == blind]
-    return [
-        HistoryRow(
-            id=e.id,  # type: ignore[arg-type]
-            at=e.created_at,
-            actor=e.actor or "(local)",
-            kind=e.kind,
-            action=e.action,
-            summary=e.summary,
-            undone=e.undone_at is not None,
-            undoable=undoable is not None and e.id == undoable.id,
-        )
-        for e in visible
-    ]
+    return [_row(e, undoable=undoable is not None and e.id == undoable.id) for e in visible]
+
+
+def _row(entry: HistoryEntry, *, undoable: bool) -> HistoryRow:
+    return HistoryRow(
+        id=entry.id,  # type: ignore[arg-type]
+        at=entry.created_at,
+        actor=entry.actor or "(local)",
+        kind=entry.kind,
+        action=entry.action,
+        summary=entry.summary,
+        undone=entry.undone_at is not None,
+        undoable=undoable,
+    )
 
 
 def undo_last(session: Session, article_id: int, *, actor: ActorLike | None = None) -> HistoryRow:
@@ -310,16 +311,7 @@ def undo_last(session: Session, article_id: int, *, actor: ActorLike | None = No
         change.entry.undoes_id = entry.id
         session.add(change.entry)
     session.flush()
-    return HistoryRow(
-        id=entry.id,  # type: ignore[arg-type]
-        at=entry.created_at,
-        actor=entry.actor,
-        kind=entry.kind,
-        action=entry.action,
-        summary=entry.summary,
-        undone=True,
-        undoable=False,
-    )
+    return _row(entry, undoable=False)
 
 
 def renumber(session: Session, article_id: int) -> None:

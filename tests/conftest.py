@@ -165,3 +165,17 @@ def open_page(page: str | None, reviewer: str | None = "ana", **state: Any) -> A
         at.run()
     assert not at.exception, at.exception
     return at
+
+
+@pytest.fixture
+def app(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The web app under Streamlit's AppTest on a fresh SQLite database, run once."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    from factcheck.config import get_settings
+
+    get_settings.cache_clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    return at

@@ -27,17 +27,6 @@ PAGES = [
 STUBB_CHAIN = ["Alexander Stubb", "Finnish media", "Reuters", "The Guardian", "ZeroHedge"]
 
 
-@pytest.fixture
-def app(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    from factcheck.config import get_settings
-
-    get_settings.cache_clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    return at
-
-
 def sign_in(at: AppTest, name: str = "ana") -> None:
     at.text_input(key="new_reviewer_name").input(name)
     at.button(key="create_reviewer").click().run()

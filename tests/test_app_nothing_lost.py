@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
@@ -29,17 +28,6 @@ from tests.test_app import (
 
 SOURCES = "factcheck/ui/pages/sources.py"
 EXPORT = "factcheck/ui/pages/export.py"
-
-
-@pytest.fixture
-def app(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    from factcheck.config import get_settings
-
-    get_settings.cache_clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    return at
 
 
 def fields(at: AppTest) -> dict[str, object]:
