@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from factcheck.sources import name_key
+from factcheck.names import name_key
 from factcheck.textio import content_hash
 
 BIG_ARTICLE_CLAIMS = 300

@@ -250,10 +250,3 @@ def check_boundary_change(
             f"{row.name} ({row.role}) cannot {doing} {name}: other reviewers have rated "
             "it, so changing it needs adjudicator or admin"
         )
-
-
-def delete_article(session: Session, article_id: int, *, actor: ActorLike | None = None) -> Article:
-    """`articles.delete_article`, which checks the role itself; kept here beside the rules."""
-    from factcheck.articles import delete_article as delete_checked
-
-    return delete_checked(session, article_id, actor=actor)

@@ -7,7 +7,7 @@ reviewers who worked offline.
 
 Choices that change the numbers, in one place:
 - F (reliability cannot be judged) and 6 (truth cannot be judged) are *missing*, not the worst
-  grade (DOMAIN.md): a reviewer who cannot judge has not disagreed with anyone.
+  grade (docs/domain.md, "Sourcing rating"): a reviewer who cannot judge has not disagreed with anyone.
 - Adjudicated (final) ratings are left out: they settle disagreement, they are not a rater.
 - A reviewer rating the same claim twice (pooled CSVs) counts once: the last record wins.
 - Everything is computed with numpy over integer codes, Python touching only distinct values
@@ -24,6 +24,8 @@ from typing import Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
+
+from factcheck.names import name_key
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 
@@ -540,21 +542,13 @@ def _pairwise(
 # ---------------------------------------------------------------- chains
 
 
-def _chain_key(chain: tuple[str, ...]) -> tuple[str, ...]:
-    """Hop names compared case- and spacing-insensitively: "Reuters" = "reuters " ."""
-    return tuple(map(_name_key, chain))
-
-
-def _name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
 def chain_agreement(ratings: Iterable[Rating] | RatingTable) -> dict[str, Any]:
     """How far reviewers' chains for the same claim coincide.
 
     Only non-empty chains count (an empty chain means "not recorded", like a missing grade),
     and only claims with chains from at least two reviewers (`units`). Hop names are compared
-    after case folding and collapsing spaces.
+    by the one name key of people and outlets (`factcheck.names.name_key`: "The Guardian" =
+    "guardian "), as the registry and the Review page compare them.
 
     - `exact_match_share`: share of those claims where every reviewer gave the same hops in
       the same order.
@@ -586,7 +580,7 @@ def _chains(prepared: _Prepared) -> dict[str, Any]:
         for chain, on in zip(column.values, column.used().tolist(), strict=True)
     ]
     name_keys = {
-        name: _name_key(name)
+        name: name_key(name)
         for name in set(itertools.chain.from_iterable(filter(None, chains_in_use)))
     }
     key_of_value = [

@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 from factcheck.agreement import RATING_FIELDS, Column, Numbering, Rating, RatingTable
 from factcheck.chains import split_chain_text
 from factcheck.errors import InputError
-from factcheck.export import FORMULA_TRIGGERS
+from factcheck.interchange.cells import unguard
 from factcheck.models import Assessment, ChainHopRow, Claim, Reviewer
 from schemas.records import parse_credibility, parse_reliability
 from schemas.vocab import AttributionType
@@ -275,13 +275,6 @@ def _streams_in_chunks(connection: Connection) -> bool:
 # ---------------------------------------------------------------- CSV
 
 
-def unneutralise(value: str) -> str:
-    """Undo the export's formula neutralisation: "'=A1" was written for "=A1"."""
-    if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_TRIGGERS):
-        return value[1:]
-    return value
-
-
 def ratings_from_csv(path: Path | str, article_ids: list[int] | None = None) -> list[Rating]:
     """Ratings from a CSV in the export format. Only `claim_id`, `reviewer` and the rated
     columns are needed, so a hand-made sheet works too; rows marked `final` are skipped.
@@ -315,7 +308,7 @@ def _read_ratings(
         raise InputError(f"{name} lacks the column(s) {', '.join(missing)}")
     wanted = {str(article_id) for article_id in article_ids or ()}
     for row_number, row in enumerate(reader, start=2):
-        cells = {key: unneutralise((value or "").strip()) for key, value in row.items() if key}
+        cells = {key: unguard((value or "").strip()) for key, value in row.items() if key}
         if cells.get("final", "").lower() == "true":
             continue
         if wanted and cells["article_id"] not in wanted:

@@ -17,7 +17,7 @@ from factcheck.models import Article, Assessment, Claim, Reviewer, Source
 from factcheck.render import HighlightedClaim, article_html
 from schemas.records import AssessmentInput
 from schemas.spans import SuggestedAttribution
-from schemas.vocab import Relation, SuggestionOutcome
+from schemas.vocab import Relation, SuggestionOutcome, grade
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,10 @@ class Mark:
     source_reliability: str | None
     information_credibility: int | None
     version: int = 1
+
+    @property
+    def grade(self) -> str:
+        return grade(self.source_reliability, self.information_credibility)
 
 
 @dataclass
@@ -103,9 +107,8 @@ class Workspace:
                 state = "suggested" if suggested and claim.id in suggested else "unrated"
                 label = f"claim {claim.position}: not rated"
             else:
-                grade = mark.source_reliability
-                state = grade or "rated"
-                label = f"claim {claim.position}: {grade or ''}{mark.information_credibility or ''}"
+                state = mark.source_reliability or "rated"
+                label = f"claim {claim.position}: {mark.grade}"
             marks.append(HighlightedClaim(claim.id, claim.start, claim.end, state, label))
         return marks
 

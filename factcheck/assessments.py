@@ -20,7 +20,7 @@ from factcheck.scoring import sourcing_score
 from factcheck.sources import resolve_or_create
 from schemas.records import AssessmentInput
 from schemas.spans import ChainHop
-from schemas.vocab import Relation, SourceKind
+from schemas.vocab import Relation, SourceKind, grade
 
 
 def save_assessment(
@@ -103,13 +103,13 @@ def save_assessment(
             )
         )
     session.flush()
-    grade = _grade_text(data.source_reliability, data.information_credibility)
+    grade_text = grade(data.source_reliability, data.information_credibility) or "no grade"
     history.record_assessment(
         session,
         claim.article_id,
         "final" if final else "save",
         f"{reviewer.name} {'settled' if final else 'rated'} {history.position_name(session, claim)}"
-        f" ({grade}), version {assessment.version}",
+        f" ({grade_text}), version {assessment.version}",
         _content(before),
         _content(data),
         actor=actor,
@@ -171,10 +171,6 @@ def _locked_row(
         )
         .with_for_update()
     ).first()
-
-
-def _grade_text(reliability: str | None, credibility: int | None) -> str:
-    return f"{reliability or ''}{credibility or ''}" or "no grade"
 
 
 def _content(data: AssessmentInput | None) -> dict[str, Any] | None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from factcheck.errors import InputError
 from schemas.spans import ChainHop
-from schemas.vocab import CHAIN_SEPARATOR, AttributionType, Relation, SourceKind
+from schemas.vocab import AttributionType, Relation, SourceKind
 
 KindLookup = Callable[[str], SourceKind | None]
 
@@ -80,11 +80,3 @@ def build_chain(
             )
         hops.append(ChainHop(name=name, kind=kind, relation=relation))
     return hops
-
-
-def chain_names(chain: list[ChainHop]) -> str:
-    return CHAIN_SEPARATOR.join(hop.name for hop in chain)
-
-
-def chain_kinds(chain: list[ChainHop]) -> str:
-    return CHAIN_SEPARATOR.join(hop.kind.value for hop in chain)

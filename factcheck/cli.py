@@ -4,6 +4,7 @@ one line on stderr and exit status 1."""
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,7 @@ from factcheck import claims as claim_service
 from factcheck import sources as source_service
 from factcheck.batch_import import import_many, import_one
 from factcheck.chains import build_chain, split_chain_text
-from factcheck.cli_common import State, emit_json, fail, json_option, pass_state
+from factcheck.cli_common import ProgressBar, State, emit_json, fail, json_option, pass_state
 from factcheck.cli_team import act_as, acting_as_option, acting_option
 from factcheck.config import get_settings
 from factcheck.db import read_session, write
@@ -28,13 +29,11 @@ from factcheck.errors import DuplicateError, FactcheckError, describe_validation
 from factcheck.export import (
     ExportFilter,
     atomic_folder,
-    export_csv,
     iter_rating_rows,
     parse_rated_bound,
     write_csv,
 )
-from factcheck.interchange import EXPORTERS, FOLDER_FORMATS
-from factcheck.interchange.progress import ProgressBar
+from factcheck.interchange.formats import FORMATS, Exporter, format_help
 from factcheck.models import Claim
 from factcheck.reviewers import get_or_create_reviewer
 from factcheck.textio import SUPPORTED_SUFFIXES
@@ -170,11 +169,8 @@ def import_command(
         (path.name, lambda p=path: article_service.read_article_file(p, max_bytes))
         for path in files
     ]
-    progress = _progress_bar(len(files), quiet=single or as_json)
-    try:
-        summary = import_many(state.engine, items, meta, lambda _done: progress.advance())
-    finally:
-        progress.close()
+    with ProgressBar("importing", total=len(files), unit="files", quiet=single or as_json) as bar:
+        summary = import_many(state.engine, items, meta, lambda _done: bar.advance())
     if single and (summary.duplicates or summary.failed):
         fail(one_line((summary.duplicates or summary.failed)[0]))
     if as_json:
@@ -204,48 +200,6 @@ def _import_web_page(state: State, url: str, meta: ArticleMeta, as_json: bool) -
     else:
         click.echo(f"imported article {item.article_id}: {item.title!r}, {item.claims} claims")
         click.echo(f"fetched {url} at {article.fetched_at:%Y-%m-%dT%H:%M:%SZ}; HTML kept")
-
-
-class _Progress:
-    """A rich progress bar (count, rate, time left) on stderr, or nothing when quiet."""
-
-    def __init__(self, total: int, quiet: bool) -> None:
-        self._bar = None
-        if not quiet:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-            )
-
-            self._bar = Progress(
-                TextColumn("importing"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]}"),
-                TimeRemainingColumn(),
-                console=Console(stderr=True),
-                transient=False,
-            )
-            self._task = self._bar.add_task("import", total=total, rate="")
-            self._bar.start()
-
-    def advance(self) -> None:
-        if self._bar is not None:
-            task = self._bar.tasks[0]
-            speed = task.speed or 0.0
-            self._bar.update(self._task, advance=1, rate=f"{speed:.1f} files/s")
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-
-def _progress_bar(total: int, quiet: bool) -> _Progress:
-    return _Progress(total, quiet)
 
 
 @cli.command("articles")
@@ -321,15 +275,13 @@ def article_delete(state: State, article_id: int, yes: bool, as_json: bool) -> N
       factcheck article delete 3 --yes
       factcheck article delete 3 --yes --reviewer root
     """
-    from factcheck.access import delete_article
-
     article = state.read(lambda s: article_service.get_article(s, article_id))
     if not yes and not click.confirm(
         f"Delete article {article_id} ({article.title!r}) with all its claims and ratings?",
         err=True,
     ):
         fail("not deleted")
-    state.write(lambda s: delete_article(s, article_id))
+    state.write(lambda s: article_service.delete_article(s, article_id))
     if as_json:
         emit_json({"deleted": article_id})
     else:
@@ -632,7 +584,7 @@ def rate_command(
             "claim_id": claim_id,
             "version": saved.version,
             "reviewer": who.name,
-            "grade": f"{saved.source_reliability or ''}{saved.information_credibility or ''}",
+            "grade": saved.grade,
             "sourcing_score": saved.sourcing_score,
             "chain": options.get("chain") or None,
             "final": final,
@@ -799,26 +751,25 @@ def _assessment_from_options(
 # ---------------------------------------------------------------- export
 
 
-EXPORT_FORMATS = ["csv", *EXPORTERS]
-# What each format counts in its "wrote N …" line and progress bar.
-EXPORT_UNITS = {
-    "csv": "rows",
-    "jsonl": "records",
-    "brat": ".ann files",
-    "quotes": "articles",
-    "claimreview": "reviews",
-}
+def _exporter(fmt: str, organization: str | None, review_url: str | None) -> Exporter:
+    """The format's exporter, with ClaimReview's own options (the other formats have none)."""
+    if fmt != "claimreview":
+        return FORMATS[fmt].exporter
+    from factcheck.interchange.claimreview import export_claimreview
+
+    return functools.partial(
+        export_claimreview, organization=organization, review_base_url=review_url
+    )
 
 
 @cli.command("export")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(EXPORT_FORMATS),
+    type=click.Choice(list(FORMATS)),
     default="csv",
     show_default=True,
-    help="csv: ratings, one row per (claim, reviewer); jsonl: lossless project bundle; "
-    "brat: BRAT standoff folder; quotes: quote JSON lines; claimreview: schema.org JSON-LD.",
+    help=format_help(),
 )
 @click.option(
     "--out",
@@ -884,34 +835,28 @@ def export_command(
         fail(str(error))
     if flt.rated_from and flt.rated_to and flt.rated_from > flt.rated_to:
         fail(f"--from {rated_from} is after --to {rated_to}")
-    if organization:
-        flt.extra["organization"] = organization
-    if review_url:
-        flt.extra["review_base_url"] = review_url
+    spec = FORMATS[fmt]
     if out is None:
-        if fmt != "csv":
-            fail(
-                f"--format {fmt} writes a {'folder' if fmt in FOLDER_FORMATS else 'file'}; "
-                "give --out PATH"
-            )
+        if not spec.to_stdout:
+            fail(f"--format {fmt} writes a {'folder' if spec.folder else 'file'}; give --out PATH")
         if as_json:
             fail("--json describes a written file; give --out")
         with read_session(state.engine) as session:
             write_csv(iter_rating_rows(session, flt), sys.stdout)
         return
-    if fmt in FOLDER_FORMATS and out.exists() and not out.is_dir():
+    if spec.folder and out.exists() and not out.is_dir():
         fail(f"{quote_name(out)} is a file; --format {fmt} writes a folder")
-    if fmt in FOLDER_FORMATS and out.is_dir() and any(out.iterdir()) and not replace:
+    if spec.folder and out.is_dir() and any(out.iterdir()) and not replace:
         fail(
             f"{quote_name(out)} is not empty: an earlier export's files would mix with this one; "
             "give a new folder, or --replace to replace it"
         )
-    if fmt not in FOLDER_FORMATS and out.is_dir():
+    if not spec.folder and out.is_dir():
         fail(f"{quote_name(out)} is a folder; give a file name")
-    exporter = export_csv if fmt == "csv" else EXPORTERS[fmt]
-    unit = EXPORT_UNITS[fmt]
+    exporter = _exporter(fmt, organization, review_url)
+    unit = spec.unit
     with ProgressBar(f"exporting {fmt}", unit=unit, quiet=as_json) as bar:
-        if fmt in FOLDER_FORMATS:
+        if spec.folder:
             with atomic_folder(out) as staging:
                 count = exporter(state.engine, staging, flt, bar.update)
         else:
@@ -977,7 +922,10 @@ def sources_list(state: State, search: str | None, as_json: bool) -> None:
 @sources_group.command("add")
 @click.argument("name")
 @click.option(
-    "--kind", default="unknown", show_default=True, help="One of the source kinds (see DOMAIN)."
+    "--kind",
+    default="unknown",
+    show_default=True,
+    help="One of the source kinds (see docs/domain.md).",
 )
 @click.option("--alias", "aliases", multiple=True, help="Another name for it (repeatable).")
 @click.option("--prior", help="Prior reliability grade A–F.")
@@ -1138,12 +1086,7 @@ def _register_command_modules() -> None:
         "factcheck.cli_suggest",
         "factcheck.cli_ops",
     ):
-        try:
-            loaded = importlib.import_module(module)
-        except ModuleNotFoundError as error:
-            if error.name != module:
-                raise
-            continue
+        loaded = importlib.import_module(module)
         for command in getattr(loaded, "COMMANDS", []):
             cli.add_command(command)
 

@@ -11,13 +11,12 @@ from typing import Any
 
 import click
 
-from factcheck.cli_common import State, emit_json, json_option, pass_state
+from factcheck.cli_common import ProgressBar, State, emit_json, json_option, pass_state
 from factcheck.cli_team import acting_option
 from factcheck.config import get_settings
 from factcheck.display import one_line
 from factcheck.interchange.brat import DEFAULT_REVIEWER, import_brat
 from factcheck.interchange.bundle import import_bundle
-from factcheck.interchange.progress import ProgressBar
 from factcheck.interchange.ratings_csv import merge_ratings_csv
 
 

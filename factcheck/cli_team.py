@@ -301,7 +301,7 @@ def _rating_dict(view: Any) -> dict[str, Any]:
     a = view.assessment
     return {
         "reviewer": view.reviewer,
-        "grade": f"{a.source_reliability or ''}{a.information_credibility or ''}",
+        "grade": a.grade,
         "attribution_type": a.attribution_type,
         "speaker": a.speaker,
         "cue": a.cue,

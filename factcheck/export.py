@@ -13,7 +13,7 @@ import tempfile
 import time as time_module
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
 from operator import itemgetter
@@ -35,8 +35,9 @@ from sqlalchemy import (
 from sqlmodel import Session, col
 
 from factcheck import access
+from factcheck.interchange.cells import guard_cells
 from factcheck.models import Article, Assessment, Claim, Reviewer
-from schemas.vocab import CHAIN_SEPARATOR
+from schemas.vocab import CHAIN_SEPARATOR, grade
 
 CSV_COLUMNS: tuple[str, ...] = (
     "article_id",
@@ -73,27 +74,20 @@ CSV_COLUMNS: tuple[str, ...] = (
     "needs_review",
 )
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 BATCH_ROWS = 2000
-
-
-def neutralise_formula(value: str) -> str:
-    """Prefix a cell a spreadsheet would run as a formula with an apostrophe (OWASP advice)."""
-    if value and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 @dataclass
 class ExportFilter:
-    """Which assessments to export; every export format takes the same filter."""
+    """Which assessments to export; every export format takes the same filter. (What only
+    one format needs, such as ClaimReview's publishing organisation, is a parameter of that
+    format's exporter, not part of the filter.)"""
 
     article_ids: list[int] | None = None
     reviewers: list[str] | None = None
     final_only: bool = False
     rated_from: datetime | None = None
     rated_to: datetime | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def parse_rated_bound(value: str, *, end: bool = False) -> datetime:
@@ -317,7 +311,7 @@ def _row_cells(row: Any, chain: tuple[str, str, int, str]) -> list[Any]:
         _bool(translated),
         source_reliability or "",
         information_credibility or "",
-        f"{source_reliability or ''}{information_credibility or ''}",
+        grade(source_reliability, information_credibility),
         "" if sourcing_score is None else sourcing_score,
         primary_source_url or "",
         _bool(corroborated),
@@ -333,7 +327,8 @@ def _row_cells(row: Any, chain: tuple[str, str, int, str]) -> list[Any]:
 def write_csv(
     rows: Iterable[dict[str, Any]], out: IO[str], progress: Callable[[int], None] | None = None
 ) -> int:
-    """RFC 4180 CSV with a header row; text cells neutralised against formula injection."""
+    """RFC 4180 CSV with a header row; text cells guarded against formula injection
+    (`factcheck.interchange.cells`)."""
     return _write_cells(map(itemgetter(*CSV_COLUMNS), rows), out, progress)
 
 
@@ -342,15 +337,9 @@ def _write_cells(
 ) -> int:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    triggers = frozenset(FORMULA_TRIGGERS)  # all one character: a set lookup per cell
     count = 0
     for row in rows:
-        writer.writerow(
-            [
-                "'" + value if value.__class__ is str and value[:1] in triggers else value
-                for value in row
-            ]
-        )
+        writer.writerow(guard_cells(row))
         count += 1
         if progress is not None and count % BATCH_ROWS == 0:
             progress(count)

@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from schemas.vocab import grade
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -114,6 +116,11 @@ class Assessment(SQLModel, table=True):
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def grade(self) -> str:
+        """The Admiralty grade as written, e.g. "B2" ("" when not graded)."""
+        return grade(self.source_reliability, self.information_credibility)
 
 
 class ChainHopRow(SQLModel, table=True):

@@ -21,6 +21,7 @@ from factcheck.assessments import AssessmentView, assessments_for_article, save_
 from factcheck.claims import get_claim, list_claims
 from factcheck.errors import InputError, PermissionDenied
 from factcheck.models import Article, Assessment, Claim, Reviewer, utcnow
+from factcheck.names import name_key
 from schemas.records import AssessmentInput
 from schemas.spans import ChainHop
 from schemas.vocab import CHAIN_SEPARATOR, Role
@@ -68,8 +69,15 @@ def withdraw_release(
 # ---------------------------------------------------------------- comparing
 
 
-def _norm_text(value: str | None) -> str | None:
-    return " ".join(value.split()).casefold() if value else None
+def _same_name(value: str | None) -> str | None:
+    """A speaker or hop name by the one name key of people and outlets (None when empty)."""
+    return (name_key(value) or None) if value else None
+
+
+def _same_wording(value: str | None) -> str | None:
+    """Free text (the cue) without case or extra spaces; None when empty. Not the name key:
+    a cue is words, not a name, and "the" or "'s" in it are part of what was written."""
+    return (" ".join(value.split()).casefold() or None) if value else None
 
 
 def chain_text(chain: Sequence[ChainHop]) -> str:
@@ -77,14 +85,17 @@ def chain_text(chain: Sequence[ChainHop]) -> str:
 
 
 def field_value(view: AssessmentView, name: str) -> Hashable:
-    """The comparable value of a field: text is compared without case or extra spaces, chains
-    by their hop names; None means "not rated", which is not a disagreement."""
+    """The comparable value of a field: the speaker and the chain's hops by the name key
+    (as the registry and agreement compare them), the cue without case or extra spaces;
+    None means "not rated", which is not a disagreement."""
     a = view.assessment
     if name == "chain":
-        return tuple(_norm_text(h.name) for h in view.chain) or None
+        return tuple(_same_name(h.name) for h in view.chain) or None
     value = getattr(a, name)
-    if name in ("speaker", "cue"):
-        return _norm_text(value)
+    if name == "speaker":
+        return _same_name(value)
+    if name == "cue":
+        return _same_wording(value)
     return value
 
 

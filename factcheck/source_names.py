@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from factcheck.errors import InputError
+from factcheck.names import name_key
 from schemas.vocab import RELIABILITY_GRADES, SourceKind
 
 STARTER_SOURCES_PATH = Path(__file__).resolve().parent.parent / "data" / "starter_sources.csv"
@@ -79,16 +80,6 @@ class SourceMention:
     kind: SourceKind
 
 
-def _key(name: str) -> str:
-    """Lookup key: case-folded, spaces collapsed, without a leading 'the' or trailing 's."""
-    key = " ".join(name.replace("\u2019", "'").split()).casefold()
-    if key.startswith("the "):
-        key = key[4:]
-    if key.endswith("'s"):
-        key = key[:-2]
-    return key.strip(" .,;:")
-
-
 def load_starter_sources(path: str | Path | None = None) -> list[StarterSource]:
     """Read the curated starter list (`name,kind,aliases,prior_reliability`, aliases `;`-separated)."""
     csv_path = Path(path) if path is not None else STARTER_SOURCES_PATH
@@ -147,8 +138,9 @@ class SourceDirectory:
             surface = " ".join(surface.split())
             if not surface:
                 continue
-            self._by_key[_key(surface)] = entry
-            if _key(surface) not in _TOO_COMMON_IN_TEXT:
+            key = name_key(surface)
+            self._by_key[key] = entry
+            if key not in _TOO_COMMON_IN_TEXT:
                 self._surface[surface] = entry
         self._pattern = None
         self.version += 1
@@ -161,7 +153,7 @@ class SourceDirectory:
 
     def resolve(self, name: str) -> tuple[str, SourceKind] | None:
         """The canonical name and kind of a name or alias, or None if it is not known."""
-        return self._by_key.get(_key(name))
+        return self._by_key.get(name_key(name))
 
     def _compiled(self) -> re.Pattern[str]:
         if self._pattern is None:

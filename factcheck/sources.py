@@ -1,10 +1,10 @@
 """The registry of people and outlets that chains refer to: one record per source, found by
-its name or any alias, case-insensitively."""
+its name or any alias through the one name key (`factcheck.names.name_key`, re-exported here
+for callers that import it from the registry)."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -14,13 +14,9 @@ from sqlmodel import Session, col, select, update
 
 from factcheck.errors import DuplicateError, InputError, NotFoundError
 from factcheck.models import ChainHopRow, Source, SourceAlias
+from factcheck.names import name_key as name_key  # the registry's key: THE name key
 from schemas.records import parse_reliability
 from schemas.vocab import SourceKind
-
-
-def name_key(name: str) -> str:
-    """The form names are compared in: NFKC, case-folded, inner whitespace collapsed."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip().casefold()
 
 
 def _clean_name(name: str) -> str:

@@ -66,20 +66,6 @@ _CUE_VERBS = frozenset(
     """.split()  # noqa: SIM905
 )
 
-# Cues of more than one word, matched before single verbs (longest first).
-_MULTIWORD_CUES = (
-    "according to",
-    "in an interview with",
-    "in a statement",
-    "is quoted as saying",
-    "was quoted as saying",
-    "went on to say",
-    "called for",
-    "called on",
-    "pointed out",
-    "pointed to",
-)
-
 _AUX = frozenset(
     """
     has have had is was were are will would also later previously repeatedly then again
@@ -697,9 +683,6 @@ def _conventions(text: str, attr: _Attr) -> None:
         attr.source = (s, e)
 
 
-# The learned tagger adds the attributions the rules miss ("wants", "is demanding", nominal
-# cues) and sharpens the spans of those they find; `learned=False` runs the rules alone.
-_USE_MODEL = True
 # Words after a cue from which a fallback content is the clause after it, not the one before.
 _FALLBACK_WORDS = 3
 _WORD = re.compile(r"\w+")
@@ -1485,7 +1468,6 @@ def suggest_attributions(
     With `learned` False only the rules run (no learned tagger).
     """
     directory = directory if directory is not None else starter_directory()
-    learned = learned and _USE_MODEL
     key = (
         hash(text),
         text[:64],

@@ -126,8 +126,6 @@ class AssessmentRecord(_Record):
     updated_at: Timestamp
 
 
-BundleRecord = SourceRecord | ReviewerRecord | ArticleRecord | ClaimRecord | AssessmentRecord
-
 RECORD_TYPES: dict[str, type[BaseModel]] = {
     "source": SourceRecord,
     "reviewer": ReviewerRecord,

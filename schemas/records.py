@@ -9,7 +9,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from schemas.spans import ChainHop
 from schemas.vocab import (
-    CHAIN_SEPARATOR,
     CREDIBILITY_GRADES,
     RELIABILITY_GRADES,
     AttributionType,
@@ -167,7 +166,3 @@ class ClaimRecord(BaseModel):
     end: int
     text: str
     kind: ClaimKind
-
-
-def format_chain(names: list[str]) -> str:
-    return CHAIN_SEPARATOR.join(names)

@@ -1,4 +1,4 @@
-"""The controlled vocabulary of the domain (see DOMAIN.md), in one place."""
+"""The controlled vocabulary of the domain (see docs/domain.md), in one place."""
 
 from __future__ import annotations
 
@@ -84,5 +84,13 @@ CREDIBILITY_MEANINGS: dict[int, str] = {
 
 RELIABILITY_GRADES = tuple(RELIABILITY_MEANINGS)
 CREDIBILITY_GRADES = tuple(CREDIBILITY_MEANINGS)
+
+
+def grade(reliability: str | None, credibility: int | None) -> str:
+    """The Admiralty grade as it is written: the two judgements together ("B2"); a part not
+    given is left out ("B", "2"), and no grade at all is "". Every screen, command and export
+    writes grades through this one function (the Assessment model's `grade` property)."""
+    return f"{reliability or ''}{credibility or ''}"
+
 
 CHAIN_SEPARATOR = " > "

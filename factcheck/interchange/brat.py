@@ -32,7 +32,7 @@ from sqlalchemy import Engine, and_, false, select
 from sqlmodel import Session, col
 
 from factcheck import access
-from factcheck.articles import find_by_hash, import_text
+from factcheck.articles import find_by_hash, import_text, split_article
 from factcheck.config import get_settings
 from factcheck.db import write
 from factcheck.display import quote_name
@@ -41,6 +41,7 @@ from factcheck.export import ExportFilter, assessment_conditions, atomic_text_fi
 from factcheck.models import Article, Assessment, Claim, Reviewer, utcnow
 from factcheck.reviewers import clean_reviewer_name, get_or_create_reviewer
 from factcheck.scoring import sourcing_score
+from factcheck.split import SplitResult
 from factcheck.textio import content_hash
 from schemas.records import ArticleMeta
 from schemas.vocab import AttributionType
@@ -374,11 +375,12 @@ def _annotator(ann: Path, annotator: str) -> str:
 
 def _check_document(
     session: Session, document: _Document, max_bytes: int, seen: dict[str, tuple[str, str]]
-) -> None:
+) -> tuple[str, SplitResult] | None:
     """Everything about one document that could stop its import, checked without writing:
     sizes, encodings, NULs, annotator names, offsets, and a text already stored (or met
     earlier in this folder) with other spacing. `seen` maps content hashes met so far to
-    (text, file name)."""
+    (text, file name). Returns the text with its claims when it is to be imported (more
+    claims than FACTCHECK_MAX_CLAIMS allows is an error too), None when it is stored already."""
     path = document.text_path
     text = _article_text(path, max_bytes)
     for ann, annotator in document.annotations:
@@ -394,6 +396,11 @@ def _check_document(
     article = find_by_hash(session, text)
     if article is not None and article.text != text:
         raise _spacing_error(path, article)
+    if article is not None:
+        return None
+    # A text to import is split now, before the write transaction and under the cap on claims
+    # per article (refused like any bad file: with --keep-going the others are stored).
+    return text, split_article(text, path.name)
 
 
 def _spacing_error(path: Path, article: Article) -> InputError:
@@ -433,22 +440,26 @@ def import_brat(
     summary = BratSummary(unmatched_files=unmatched)
     good: list[_Document] = []
     seen: dict[str, tuple[str, str]] = {}
+    splits: dict[Path, tuple[str, SplitResult]] = {}  # text as checked, and its claims
     with Session(engine) as session:  # reads only: the stored articles' spacing
         for document in documents:
             try:
-                _check_document(session, document, max_bytes, seen)
+                split = _check_document(session, document, max_bytes, seen)
             except InputError as error:
                 if not keep_going:
                     raise
                 summary.failed.append(str(error))
             else:
                 good.append(document)
+                if split is not None:
+                    splits[document.text_path] = split
     metadata = _metadata(directory)
 
     def store(session: Session) -> BratSummary:
         stored = BratSummary()  # afresh on each attempt: a retried transaction counts once
         for done, document in enumerate(good, start=1):
-            _import_document(session, document, metadata, stored, max_bytes)
+            checked = splits.get(document.text_path)
+            _import_document(session, document, metadata, stored, max_bytes, checked)
             if progress is not None:
                 progress(done, len(good))
         return stored
@@ -464,13 +475,15 @@ def _import_document(
     metadata: dict[str, ArticleMeta],
     summary: BratSummary,
     max_bytes: int,
+    checked: tuple[str, SplitResult] | None = None,
 ) -> None:
     # Read and checked again: a file changed since the check fails the whole transaction.
     text = _article_text(document.text_path, max_bytes)
     article = find_by_hash(session, text)
     if article is None:
         meta = metadata.get(document.text_path.stem, ArticleMeta())
-        article = import_text(session, text, meta, source_file=document.text_path.name)
+        split = checked[1] if checked is not None and checked[0] == text else None
+        article = import_text(session, text, meta, source_file=document.text_path.name, split=split)
         summary.articles_imported += 1
     elif article.text != text:
         raise _spacing_error(document.text_path, article)

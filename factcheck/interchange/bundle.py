@@ -38,7 +38,8 @@ from factcheck.models import (
     Source,
     SourceAlias,
 )
-from factcheck.sources import find_source, name_key
+from factcheck.names import name_key
+from factcheck.sources import find_source
 from schemas.bundle import (
     BUNDLE_FORMAT,
     BUNDLE_VERSION,

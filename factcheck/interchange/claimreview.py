@@ -18,7 +18,7 @@ about the source and goes into the explanation.
     6            (none)       Truth cannot be judged
 
 `bestRating` is always 5 and `worstRating` 1. Grade 6 is "cannot be judged", not a point
-below 5 on the scale (DOMAIN.md), so it carries no `ratingValue`: only the text verdict.
+below 5 on the scale (docs/domain.md, "Admiralty grades"), so it carries no `ratingValue`: only the text verdict.
 `ratingExplanation` reads e.g. "Admiralty grade B2: source usually reliable, information
 probably true. Chain: Alexander Stubb > Reuters > The Guardian. Corroborated by: …"
 
@@ -29,11 +29,11 @@ Other fields:
   anonymous — else an `Organization`), `appearance` = the article (URL, headline,
   publisher), `firstAppearance` = the primary source URL when the reviewer recorded one,
   `datePublished` = the article's publication date;
-- `author`: the organisation when one is given (`ExportFilter.extra["organization"]`),
-  else the reviewer as a `Person`;
+- `author`: the organisation when one is given (`organization`, `--organization`), else the
+  reviewer as a `Person`;
 - `datePublished`: the day the rating was last saved (UTC);
-- `url`: `<extra["review_base_url"]>/claims/<claim id>#assessment-<id>` when a base URL is
-  given, else the URN `urn:factcheck:claim:<claim id>:assessment:<id>`.
+- `url`: `<review_base_url>/claims/<claim id>#assessment-<id>` when a base URL is given
+  (`--review-url`), else the URN `urn:factcheck:claim:<claim id>:assessment:<id>`.
 
 Safe to embed
 -------------
@@ -68,7 +68,7 @@ from factcheck.export import (
     release_rows,
 )
 from factcheck.models import Article, Assessment, ChainHopRow, Claim, Reviewer, Source
-from factcheck.sources import name_key
+from factcheck.names import name_key
 from schemas.vocab import CHAIN_SEPARATOR, CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
 
 ExportProgress = Callable[[int], None]
@@ -119,10 +119,10 @@ def web_url(value: str | None) -> str | None:
     return value if parts.scheme.lower() in WEB_SCHEMES and parts.hostname else None
 
 
-def review_base_url(extra: dict[str, Any]) -> str:
+def _checked_base_url(given: str | None) -> str:
     """The base URL of the published reviews ('' for none); one that is not http(s) is
     refused, since every review's `url` would carry it into the page."""
-    given = str(extra.get("review_base_url") or "")
+    given = given or ""
     if given and web_url(given) is None:
         raise InputError(f"--review-url must be an http(s):// address, got {given!r}")
     return given.rstrip("/")
@@ -147,10 +147,15 @@ def export_claimreview(
     path: Path,
     flt: ExportFilter | None = None,
     progress: ExportProgress | None = None,
+    *,
+    organization: str | None = None,
+    review_base_url: str | None = None,
 ) -> int:
-    """Write one ClaimReview per rated assessment to `path` (JSON Lines); returns the count."""
+    """Write one ClaimReview per rated assessment to `path` (JSON Lines); returns the count.
+    `organization` publishes the reviews (else each reviewer does), `review_base_url` is where
+    they are published (see the module docstring)."""
     flt = flt or ExportFilter()
-    review_base_url(flt.extra)  # refused before the file is opened
+    base_url = _checked_base_url(review_base_url)  # refused before the file is opened
     query = (
         select(Assessment, Claim.text, Reviewer.name, Article)
         .join(Claim, col(Claim.id) == Assessment.claim_id)
@@ -169,7 +174,14 @@ def export_claimreview(
             for assessment, claim_text, reviewer, article in batch:
                 chain, kind = chains[assessment.id]
                 review = claim_review(
-                    assessment, claim_text, reviewer, article, kind, chain, flt.extra
+                    assessment,
+                    claim_text,
+                    reviewer,
+                    article,
+                    kind,
+                    chain,
+                    organization=organization,
+                    review_base_url=base_url,
                 )
                 out.write(embeddable_json(review) + "\n")
                 count += 1
@@ -206,7 +218,7 @@ def _chains(session: Session, assessments: list[Assessment]) -> dict[int, tuple[
 
 def _explanation(a: Assessment, chain: str | None = None) -> str:
     parts = []
-    grade = f"{a.source_reliability or ''}{a.information_credibility or ''}"
+    grade = a.grade
     described = []
     if a.source_reliability:
         described.append(f"source {RELIABILITY_MEANINGS[a.source_reliability]}")
@@ -231,10 +243,11 @@ def claim_review(
     article: Article,
     speaker_kind: str | None = None,
     chain: str | None = None,
-    extra: dict[str, Any] | None = None,
+    *,
+    organization: str | None = None,
+    review_base_url: str | None = None,
 ) -> dict[str, Any]:
     """The ClaimReview of one assessment (see the module docstring for the mapping)."""
-    extra = extra or {}
     credibility = a.information_credibility or CANNOT_BE_JUDGED
     rating: dict[str, Any] = {
         "@type": "Rating",
@@ -261,13 +274,12 @@ def claim_review(
         item["firstAppearance"] = {"@type": "CreativeWork", "url": a.primary_source_url}
     if article.published_at:
         item["datePublished"] = article.published_at
-    organization = extra.get("organization")
     author = (
         {"@type": "Organization", "name": organization}
         if organization
         else {"@type": "Person", "name": reviewer}
     )
-    base = review_base_url(extra)
+    base = _checked_base_url(review_base_url)
     url = (
         f"{base}/claims/{a.claim_id}#assessment-{a.id}"
         if base

@@ -68,13 +68,6 @@ def export_quotes(
     return count
 
 
-def article_quotes(
-    session: Session, article_id: int, source_file: str | None, flt: ExportFilter
-) -> dict[str, Any]:
-    """The quote record of one article (its own file's)."""
-    return article_quote_records(session, article_id, source_file, flt)[0]
-
-
 def article_quote_records(
     session: Session, article_id: int, source_file: str | None, flt: ExportFilter
 ) -> list[dict[str, Any]]:

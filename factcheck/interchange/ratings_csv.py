@@ -23,7 +23,7 @@ from sqlmodel import Session, col
 from factcheck.assessments import chains_for, save_assessment
 from factcheck.db import read_session, write
 from factcheck.errors import FactcheckError, InputError, describe_validation_error
-from factcheck.export import FORMULA_TRIGGERS
+from factcheck.interchange.cells import unguard
 from factcheck.models import Assessment, Claim
 from factcheck.reviewers import clean_reviewer_name, find_reviewer, get_or_create_reviewer
 from schemas.records import AssessmentInput
@@ -44,13 +44,6 @@ COMPARED_FIELDS = (
 )
 TRUE_WORDS = frozenset({"true", "yes", "1", "y"})
 FALSE_WORDS = frozenset({"false", "no", "0", "n", ""})
-
-
-def unneutralise(value: str) -> str:
-    """Undo the export's formula guard: `'=1+1` → `=1+1` (only before = + - @ tab CR)."""
-    if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_TRIGGERS):
-        return value[1:]
-    return value
 
 
 @dataclass
@@ -158,7 +151,7 @@ def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
             return [
                 (
                     reader.line_num,
-                    {k: unneutralise(v or "") for k, v in row.items() if k is not None},
+                    {k: unguard(v or "") for k, v in row.items() if k is not None},
                 )
                 for row in reader
             ]

@@ -26,8 +26,25 @@ from factcheck.db import make_engine, read_session, write
 from factcheck.errors import DatabaseUnavailable, FactcheckError, describe_validation_error
 from factcheck.models import Reviewer
 from factcheck.reviewers import find_reviewer, get_or_create_reviewer, list_reviewers, sign_in
+from schemas.vocab import (
+    CREDIBILITY_MEANINGS,
+    RELIABILITY_MEANINGS,
+    AttributionType,
+    ClaimKind,
+    Relation,
+    SourceKind,
+)
 
 T = TypeVar("T")
+
+# One option list per vocabulary for every page's select boxes, in the vocabulary's order;
+# "" (0 for credibility) is the "not set" choice where a field may stay empty.
+ATTRIBUTION_TYPE_OPTIONS = ("", *(t.value for t in AttributionType))
+CLAIM_KIND_OPTIONS = tuple(k.value for k in ClaimKind)
+SOURCE_KIND_OPTIONS = tuple(k.value for k in SourceKind)
+RELATION_OPTIONS = ("", *(r.value for r in Relation))
+RELIABILITY_OPTIONS = ("", *RELIABILITY_MEANINGS)
+CREDIBILITY_OPTIONS = (0, *CREDIBILITY_MEANINGS)
 
 REVIEWER_KEY = "reviewer_name"
 ACTOR_KEY = "signed_in_actor"

@@ -4,6 +4,7 @@ rate a claim, reload and see it saved; an article with a script tag runs no scri
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -94,5 +95,52 @@ def test_article_with_a_script_tag_runs_no_script(server: str, page, tmp_path: P
     assert dialogs == []
 
 
-def test_chromium_is_debians(server: str) -> None:
-    assert shutil.which("chromium") == CHROMIUM or Path(CHROMIUM).exists()
+def _owning_package(path: str) -> str | None:
+    """The Debian package that installed `path` (None when dpkg does not know it)."""
+    found = subprocess.run(["dpkg", "-S", path], capture_output=True, text=True, check=False)
+    if found.returncode != 0:
+        return None
+    return found.stdout.split(":", 1)[0].strip()
+
+
+def _descendants(root: int) -> list[int]:
+    """Every process started (directly or not) by process `root`, from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _executable(pid: int) -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        return None
+
+
+def test_chromium_is_debians(page) -> None:  # type: ignore[no-untyped-def]
+    """The browser the fixtures launch is Debian's chromium package, never a downloaded one."""
+    if shutil.which("dpkg") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI runs on Debian: dpkg should be there")
+        pytest.skip("not a Debian system (no dpkg)")
+    assert _owning_package(CHROMIUM) == "chromium", f"{CHROMIUM} is not from Debian's chromium"
+    page.goto("about:blank")
+    browsers = {
+        exe
+        for pid in _descendants(os.getpid())
+        if (exe := _executable(pid)) and Path(exe).name in ("chromium", "chrome", "headless_shell")
+    }
+    assert browsers, "no browser process under this test"
+    for exe in browsers:
+        assert exe.startswith("/usr/lib/chromium/"), f"a browser outside Debian's package: {exe}"
+        assert _owning_package(exe) == "chromium", exe

@@ -24,6 +24,12 @@ from factcheck.forms import DETAIL_FIELDS, FIELD_KEYS, HOP_KEYS, Draft, FormValu
 from factcheck.render import chain_dot, legend_html, markdown_literal
 from factcheck.scoring import sourcing_score
 from factcheck.ui.common import (
+    ATTRIBUTION_TYPE_OPTIONS,
+    CLAIM_KIND_OPTIONS,
+    CREDIBILITY_OPTIONS,
+    RELATION_OPTIONS,
+    RELIABILITY_OPTIONS,
+    SOURCE_KIND_OPTIONS,
     drawn_in_previous_run,
     engine,
     forget,
@@ -34,21 +40,9 @@ from factcheck.ui.common import (
     run_write,
 )
 from schemas.records import AssessmentInput
-from schemas.vocab import (
-    CREDIBILITY_MEANINGS,
-    RELIABILITY_MEANINGS,
-    AttributionType,
-    ClaimKind,
-    Relation,
-    SourceKind,
-)
+from schemas.vocab import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
 
 ss = st.session_state
-TYPES = ["", *[t.value for t in AttributionType]]
-KINDS = [k.value for k in SourceKind]
-RELATIONS = ["", *[r.value for r in Relation]]
-RELIABILITY = ["", *RELIABILITY_MEANINGS]
-CREDIBILITY = [0, *CREDIBILITY_MEANINGS]
 STATS_SECONDS = 30  # the acceptance counts are refreshed after a save, or at least this often
 
 reviewer = require_reviewer()
@@ -340,7 +334,7 @@ def save_current(then_next: bool = False, expected_version: int | None = None) -
         keep(draft)
         ss["flash"] = ("error", describe_validation_error(error))
         return False
-    grade = f"{saved.source_reliability or ''}{saved.information_credibility or ''}" or "no grade"
+    grade = saved.grade or "no grade"
     position = workspace.claim(claim_id).position if workspace.claim(claim_id) else "?"  # type: ignore[union-attr]
     ss["flash"] = ("success", f"Saved claim {position} ({grade}).")
     forget("suggestion_stats")
@@ -528,13 +522,13 @@ def chain_editor(draft: Draft) -> None:
         )
         h[1].selectbox(
             "Kind",
-            KINDS,
+            SOURCE_KIND_OPTIONS,
             key=f"hop_kind_{uid}",
             label_visibility="collapsed" if index else "visible",
         )
         h[2].selectbox(
             "Relation",
-            RELATIONS,
+            RELATION_OPTIONS,
             key=f"hop_rel_{uid}",
             disabled=index == 0,
             format_func=lambda v: v or "— origin —",
@@ -752,7 +746,7 @@ with work_col:
         e1, e2, e3 = st.columns(3)
         e1.number_input("Start", 0, len(article.text), key="edit_start")
         e2.number_input("End", 0, len(article.text), key="edit_end")
-        e3.selectbox("Kind", [k.value for k in ClaimKind], key="edit_kind")
+        e3.selectbox("Kind", CLAIM_KIND_OPTIONS, key="edit_kind")
         st.button(
             "Apply boundaries and kind", key="apply_bounds", on_click=edit_claims, args=("bounds",)
         )
@@ -773,7 +767,7 @@ with work_col:
         a1, a2, a3 = st.columns(3)
         a1.number_input("New claim start", 0, len(article.text), key="add_start")
         a2.number_input("New claim end", 0, len(article.text), key="add_end")
-        a3.selectbox("New claim kind", [k.value for k in ClaimKind], key="add_kind")
+        a3.selectbox("New claim kind", CLAIM_KIND_OPTIONS, key="add_kind")
         st.button("Add claim from span", key="add_claim", on_click=edit_claims, args=("add",))
         dropped = read(lambda s: annotation.dropped_claims(s, article.id))
         if dropped:
@@ -846,7 +840,12 @@ with work_col:
 
     st.markdown("##### Attribution")
     t1, t2, t3 = st.columns(3)
-    t1.selectbox("Type", TYPES, key="f_type", format_func=lambda v: v.replace("_", " ") or "—")
+    t1.selectbox(
+        "Type",
+        ATTRIBUTION_TYPE_OPTIONS,
+        key="f_type",
+        format_func=lambda v: v.replace("_", " ") or "—",
+    )
     t2.text_input("Speaker", key="f_speaker")
     t3.text_input("Cue", key="f_cue")
 
@@ -865,13 +864,13 @@ with work_col:
     g1, g2 = st.columns(2)
     g1.selectbox(
         "Source reliability",
-        RELIABILITY,
+        RELIABILITY_OPTIONS,
         key="f_rel",
         format_func=lambda v: f"{v} — {RELIABILITY_MEANINGS[v]}" if v else "—",
     )
     g2.selectbox(
         "Information credibility",
-        CREDIBILITY,
+        CREDIBILITY_OPTIONS,
         key="f_cred",
         format_func=lambda v: f"{v} — {CREDIBILITY_MEANINGS[v]}" if v else "—",
     )

@@ -11,7 +11,8 @@ import streamlit as st
 from factcheck.articles import list_articles
 from factcheck.db import read_session
 from factcheck.export import ExportFilter, csv_bytes
-from factcheck.interchange.download import DOWNLOAD_FORMATS, download_name, export_bytes
+from factcheck.interchange.download import download_name, export_bytes
+from factcheck.interchange.formats import FORMATS
 from factcheck.reviewers import list_reviewers
 from factcheck.stats import (
     NOT_SET,
@@ -98,12 +99,12 @@ database = engine()
 
 export_format = st.selectbox(
     "Format",
-    list(DOWNLOAD_FORMATS),
-    format_func=lambda fmt: DOWNLOAD_FORMATS[fmt].label,
+    list(FORMATS),
+    format_func=lambda fmt: FORMATS[fmt].label,
     key="export_format",
     help="The same files as `factcheck export --format …`, with the choices above.",
 )
-chosen_format = DOWNLOAD_FORMATS[export_format]
+chosen_format = FORMATS[export_format]
 st.caption(chosen_format.help)
 
 

@@ -14,13 +14,18 @@ import streamlit as st
 from factcheck import review
 from factcheck.agreement import FIELDS
 from factcheck.errors import FactcheckError
-from factcheck.ui.common import current_actor, read, require_reviewer, run_write
-from schemas.vocab import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS, AttributionType
+from factcheck.ui.common import (
+    ATTRIBUTION_TYPE_OPTIONS,
+    CREDIBILITY_OPTIONS,
+    RELIABILITY_OPTIONS,
+    current_actor,
+    read,
+    require_reviewer,
+    run_write,
+)
+from schemas.vocab import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
 
 ss = st.session_state
-TYPES = ["", *[t.value for t in AttributionType]]
-RELIABILITY = ["", *RELIABILITY_MEANINGS]
-CREDIBILITY = [0, *CREDIBILITY_MEANINGS]
 DISAGREE_STYLE = "background-color: rgba(255, 170, 0, 0.25)"
 FIELD_LABELS = {
     "attribution_type": "attribution type",
@@ -146,7 +151,7 @@ def cell_text(view: Any) -> str:
     if view is None:
         return ""
     a = view.assessment
-    grade = f"{a.source_reliability or ''}{a.information_credibility or ''}" or "–"
+    grade = a.grade or "–"
     parts = [grade, a.attribution_type or "", review.chain_text(view.chain)]
     text = " · ".join(p for p in parts if p)
     return text + (" (re-rate)" if a.needs_review else "")
@@ -270,20 +275,20 @@ if ss.get("final_form_claim") != claim_id:
     ss["final_notes"] = draft.notes or ""
 st.caption(f"Prefilled from {origin}; recorded as {reviewer.name}'s final assessment.")
 c1, c2, c3 = st.columns(3)
-c1.selectbox("Attribution type", TYPES, key="final_type")
+c1.selectbox("Attribution type", ATTRIBUTION_TYPE_OPTIONS, key="final_type")
 c2.text_input("Speaker", key="final_speaker")
 c3.text_input("Cue", key="final_cue")
 st.text_input("Chain (origin > … > publisher)", key="final_chain")
 g1, g2 = st.columns(2)
 g1.selectbox(
     "Source reliability",
-    RELIABILITY,
+    RELIABILITY_OPTIONS,
     format_func=lambda g: f"{g} – {RELIABILITY_MEANINGS[g]}" if g else "—",
     key="final_reliability",
 )
 g2.selectbox(
     "Information credibility",
-    CREDIBILITY,
+    CREDIBILITY_OPTIONS,
     format_func=lambda g: f"{g} – {CREDIBILITY_MEANINGS[g]}" if g else "—",
     key="final_credibility",
 )
@@ -307,7 +312,7 @@ if st.button("Record final assessment", key="record_final", type="primary"):
 
     saved = run_write(record, retry_on_integrity=True)
     if saved is not None:
-        grade = f"{saved.source_reliability or ''}{saved.information_credibility or ''}"
+        grade = saved.grade
         ss["review_flash"] = (
             f"Recorded the final assessment of claim {claim_id} ({grade or 'no grade'})."
         )

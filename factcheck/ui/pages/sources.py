@@ -10,12 +10,10 @@ import streamlit as st
 
 from factcheck import sources as source_service
 from factcheck.sources import SourceRow
-from factcheck.ui.common import read, run_write
-from schemas.vocab import RELIABILITY_MEANINGS, SourceKind
+from factcheck.ui.common import RELIABILITY_OPTIONS, SOURCE_KIND_OPTIONS, read, run_write
+from schemas.vocab import RELIABILITY_MEANINGS
 
 PAGE_SIZE = 50
-KINDS = [kind.value for kind in SourceKind]
-PRIORS = ["", *RELIABILITY_MEANINGS]
 FLASH = "sources_flash"
 PENDING_MERGE = "sources_pending_merge"
 PENDING_DELETE = "sources_pending_delete"
@@ -126,10 +124,14 @@ with add_tab, st.form("add_source_form", clear_on_submit=True):
     name = st.text_input("Name", key="add_source_name", placeholder="e.g. Agence France-Presse")
     kind_col, prior_col = st.columns(2)
     kind = kind_col.selectbox(
-        "Kind", KINDS, index=KINDS.index("unknown"), format_func=kind_label, key="add_source_kind"
+        "Kind",
+        SOURCE_KIND_OPTIONS,
+        index=SOURCE_KIND_OPTIONS.index("unknown"),
+        format_func=kind_label,
+        key="add_source_kind",
     )
     prior = prior_col.selectbox(
-        "Prior reliability", PRIORS, format_func=prior_label, key="add_source_prior"
+        "Prior reliability", RELIABILITY_OPTIONS, format_func=prior_label, key="add_source_prior"
     )
     aliases = st.text_input(
         "Aliases (comma-separated)", key="add_source_aliases", placeholder="e.g. AFP, France-Presse"
@@ -155,7 +157,9 @@ with edit_tab:
         if st.session_state.get(EDIT_LOADED) != selected:
             # A newly chosen source: its stored values become the form's starting values.
             st.session_state["edit_source_name"] = row.name
-            st.session_state["edit_source_kind"] = row.kind if row.kind in KINDS else "unknown"
+            st.session_state["edit_source_kind"] = (
+                row.kind if row.kind in SOURCE_KIND_OPTIONS else "unknown"
+            )
             st.session_state["edit_source_prior"] = row.prior_reliability or ""
             st.session_state["edit_source_add_aliases"] = ""
             st.session_state["edit_source_remove_aliases"] = []
@@ -164,10 +168,13 @@ with edit_tab:
             new_name = st.text_input("Name", key="edit_source_name")
             kind_col, prior_col = st.columns(2)
             new_kind = kind_col.selectbox(
-                "Kind", KINDS, format_func=kind_label, key="edit_source_kind"
+                "Kind", SOURCE_KIND_OPTIONS, format_func=kind_label, key="edit_source_kind"
             )
             new_prior = prior_col.selectbox(
-                "Prior reliability", PRIORS, format_func=prior_label, key="edit_source_prior"
+                "Prior reliability",
+                RELIABILITY_OPTIONS,
+                format_func=prior_label,
+                key="edit_source_prior",
             )
             add_aliases = st.text_input(
                 "Add aliases (comma-separated)", key="edit_source_add_aliases"
