@@ -69,6 +69,7 @@ def save_assessment(
         assessment = Assessment(
             claim_id=claim.id, reviewer_id=reviewer.id, is_final=final, created_at=now, version=0
         )  # type: ignore[arg-type]
+    assessment.reviewer_id = reviewer.id  # type: ignore[assignment]  # the final: who settled last
     score = sourcing_score(data.chain, data.attribution_type, data.primary_source_url)
     assessment.attribution_type = data.attribution_type.value if data.attribution_type else None
     assessment.speaker = data.speaker
@@ -159,18 +160,14 @@ def clear_assessment(
 def _locked_row(
     session: Session, claim_id: int, reviewer: Reviewer, final: bool
 ) -> Assessment | None:
-    """The reviewer's assessment row of the claim, locked for this transaction on PostgreSQL,
-    so two saves naming the same version cannot both pass the check (SQLite's BEGIN IMMEDIATE
-    already serialises writers)."""
-    return session.exec(
-        select(Assessment)
-        .where(
-            Assessment.claim_id == claim_id,
-            Assessment.reviewer_id == reviewer.id,
-            Assessment.is_final == final,
-        )
-        .with_for_update()
-    ).first()
+    """The reviewer's assessment row of the claim (for `final`, the claim's one final row,
+    whoever settled it: a claim has one final assessment), locked for this transaction on
+    PostgreSQL, so two saves naming the same version cannot both pass the check (SQLite's
+    BEGIN IMMEDIATE already serialises writers)."""
+    query = select(Assessment).where(Assessment.claim_id == claim_id, Assessment.is_final == final)
+    if not final:
+        query = query.where(Assessment.reviewer_id == reviewer.id)
+    return session.exec(query.order_by(col(Assessment.id)).with_for_update()).first()
 
 
 def _content(data: AssessmentInput | None) -> dict[str, Any] | None:

@@ -281,12 +281,6 @@ def test_record_final_refuses_a_dropped_claim_and_stores_nothing(
     assert got.finals == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug (reported, issue 12 tests): a second adjudicator's record_final adds a "
-    "second final row for the claim (unique key is claim+reviewer+final); the Review page "
-    "shows one of them, the export both",
-)
 def test_a_claim_has_one_final_assessment_whoever_settles_it(
     engine: Engine, article: tuple[int, list[int]]
 ) -> None:
