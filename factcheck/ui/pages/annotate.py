@@ -46,6 +46,8 @@ ss = st.session_state
 STATS_SECONDS = 30  # the acceptance counts are refreshed after a save, or at least this often
 
 reviewer = require_reviewer()
+assert reviewer.id is not None  # a stored reviewer
+reviewer_id: int = reviewer.id
 reviewer_name = reviewer.name
 if drawn_in_previous_run("panels_drawn"):
     ss["panels_keep"] = list(ss.get("panels") or [])  # the reviewer's clicks on "Show"
@@ -72,13 +74,13 @@ except Exception as error:  # article deleted meanwhile
     st.stop()
 article = workspace.article
 claims = workspace.claims
-if st.query_params.get("article") != str(article.id):
-    st.query_params["article"] = str(article.id)  # a page reload comes back to this article
+if st.query_params.get("article") != str(article_id):
+    st.query_params["article"] = str(article_id)  # a page reload comes back to this article
 
 
 def suggestions() -> dict[int, Any]:
     """Suggestions for this article's claims, computed once per claim layout."""
-    signature = (article.id, tuple((c.id, c.start, c.end) for c in claims))
+    signature = (article_id, tuple((c.id, c.start, c.end) for c in claims))
     stored = ss.get("suggestions")
     if stored is None or stored[0] != signature:
         stored = (signature, read(lambda s: annotation.suggest_for_claims(s, article, claims)))
@@ -129,24 +131,24 @@ def _uid() -> int:
 
 
 def all_drafts() -> dict[tuple[int, int, int], Draft]:
-    return ss.setdefault("drafts", {})  # type: ignore[no-any-return]
+    return ss.setdefault("drafts", {})
 
 
 def persisted() -> dict[tuple[int, int, int], Any]:
     """What the database holds for each draft (None: nothing), so only changes are written."""
-    return ss.setdefault("drafts_persisted", {})  # type: ignore[no-any-return]
+    return ss.setdefault("drafts_persisted", {})
 
 
 def load_stored_drafts() -> None:
     """The reviewer's drafts of this article from the database (a reload or another day),
     read once per article and browser session."""
-    marker = (article.id, reviewer.id)
+    marker = (article_id, reviewer_id)
     if ss.get("drafts_loaded") == marker:
         return
-    for row in read(lambda s: drafts_service.article_drafts(s, article.id, reviewer.id)):  # type: ignore[arg-type]
-        key = (article.id, row.claim_id, reviewer.id)
+    for row in read(lambda s: drafts_service.article_drafts(s, article_id, reviewer_id)):
+        key = (article_id, row.claim_id, reviewer_id)
         if key not in all_drafts():
-            draft = Draft.from_stored(key, row.base_version, row.data, _uid)  # type: ignore[arg-type]
+            draft = Draft.from_stored(key, row.base_version, row.data, _uid)
             changed_by_code(draft)
             all_drafts()[key] = draft
             persisted()[key] = draft.stored_form()
@@ -160,7 +162,7 @@ def stored_version(claim_id: int) -> int:
 
 def fresh_draft(claim_id: int) -> Draft:
     """The form as the database has it: the saved assessment, else the suggestion, else blank."""
-    key = (article.id, claim_id, reviewer.id)
+    key = (article_id, claim_id, reviewer_id)
     mark = workspace.mine.get(claim_id)
     if mark is not None:
         try:
@@ -180,7 +182,7 @@ def fresh_draft(claim_id: int) -> Draft:
 
 
 def draft_for(claim_id: int) -> Draft:
-    key = (article.id, claim_id, reviewer.id)
+    key = (article_id, claim_id, reviewer_id)
     draft = all_drafts().get(key)
     if draft is not None and not draft.dirty and draft.base_version != stored_version(claim_id):
         draft = None  # the saved row moved on (another tab, the CLI) and nothing was typed here
@@ -279,7 +281,7 @@ def unsaved_drafts() -> list[Draft]:
     return [
         d
         for key, d in all_drafts().items()
-        if key[0] == article.id and key[2] == reviewer.id and d.dirty
+        if key[0] == article_id and key[2] == reviewer_id and d.dirty
     ]
 
 
@@ -356,6 +358,11 @@ def go_next_unrated(claim_id: int) -> None:
         ss["claim_id"] = nxt
     else:
         ss["flash"] = ("success", "Saved. Every claim of this article is rated.")
+
+
+def save_clicked(then_next: bool = False) -> None:
+    """The Save and "Accept and next" buttons (what went wrong is shown by `save_current`)."""
+    save_current(then_next)
 
 
 def keep_mine() -> None:
@@ -452,7 +459,7 @@ def remove_hop(uid: int) -> None:
 
 
 def undo_last() -> None:
-    done = run_write(lambda s: history.undo_last(s, article.id))
+    done = run_write(lambda s: history.undo_last(s, article_id))
     if done is not None:
         ss["flash"] = ("success", f"Undone: {done.summary}")
 
@@ -495,14 +502,14 @@ def edit_claims(action: str, drop_rest: bool = False) -> None:
     elif action == "add":
         result = run_write(
             lambda s: claim_service.add_claim(
-                s, article.id, int(ss["add_start"]), int(ss["add_end"]), ss["add_kind"]
+                s, article_id, int(ss["add_start"]), int(ss["add_end"]), ss["add_kind"]
             )
         )
         if result is not None:
             ss["claim_id"] = result.id
     if result is not None:
         ss.pop("confirm", None)
-        last = read(lambda s: history.article_history(s, article.id, limit=1))
+        last = read(lambda s: history.article_history(s, article_id, limit=1))
         ss["flash"] = (
             "success",
             f"Claims updated: {last[0].summary}" if last else "Claims updated.",
@@ -629,7 +636,7 @@ if claim is None:
         st.stop()
 
 load_stored_drafts()
-draft = draft_for(claim.id)  # type: ignore[arg-type]
+draft = draft_for(claim.id)
 absorb(draft)
 keep(draft)
 seed(draft)
@@ -644,7 +651,7 @@ with work_col:
         "Show",
         list(PANELS),
         selection_mode="multi",
-        format_func=PANELS.get,
+        format_func=lambda panel: PANELS[panel],
         key="panels",
         label_visibility="collapsed",
         help="Suggestions: every claim's suggestion, marked in the text and listed. "
@@ -680,7 +687,7 @@ with work_col:
         "Jump to",
         list(labels),
         index=workspace.index_of(claim.id),
-        format_func=labels.get,
+        format_func=lambda claim_id: labels[claim_id],
         key=f"jump_{claim.id}",
         label_visibility="collapsed",
         on_change=lambda: go_to(ss.get(f"jump_{ss['claim_id']}")),
@@ -769,7 +776,7 @@ with work_col:
         a2.number_input("New claim end", 0, len(article.text), key="add_end")
         a3.selectbox("New claim kind", CLAIM_KIND_OPTIONS, key="add_kind")
         st.button("Add claim from span", key="add_claim", on_click=edit_claims, args=("add",))
-        dropped = read(lambda s: annotation.dropped_claims(s, article.id))
+        dropped = read(lambda s: annotation.dropped_claims(s, article_id))
         if dropped:
             st.selectbox(
                 "Dropped claims",
@@ -781,7 +788,7 @@ with work_col:
         record_drawn("bounds_drawn", True)
 
     if is_open("history"):
-        changes = read(lambda s: history.article_history(s, article.id, limit=10))
+        changes = read(lambda s: history.article_history(s, article_id, limit=10))
         with st.container(border=True):
             st.markdown("**Latest changes of this article**")
             if not changes:
@@ -815,7 +822,7 @@ with work_col:
         k1, k2 = st.columns(2)
         k1.button("Keep mine", key="keep_mine", on_click=keep_mine, type="primary")
         k2.button("Keep theirs", key="keep_theirs", on_click=keep_theirs)
-    elif draft.dirty and draft.base_version != stored_version(claim.id):  # type: ignore[arg-type]
+    elif draft.dirty and draft.base_version != stored_version(claim.id):
         st.warning(
             "The saved assessment changed elsewhere since this draft began; saving will ask "
             "which one to keep."
@@ -892,12 +899,12 @@ with work_col:
     if draft.dirty:
         st.caption("● unsaved changes")
     v1, v2 = st.columns(2)
-    v1.button("Save", key="save", on_click=save_current, type="secondary", width="stretch")
+    v1.button("Save", key="save", on_click=save_clicked, type="secondary", width="stretch")
     v2.button(
         "Accept and next",
         icon=":material/done_all:",
         key="accept_next",
-        on_click=save_current,
+        on_click=save_clicked,
         kwargs={"then_next": True},
         type="primary",
         width="stretch",
@@ -923,7 +930,7 @@ with work_col:
     stats = remembered(
         "suggestion_stats",
         STATS_SECONDS,
-        lambda: read(lambda s: annotation.suggestion_stats(s, reviewer.id)),  # type: ignore[arg-type]
+        lambda: read(lambda s: annotation.suggestion_stats(s, reviewer_id)),
     )
     if stats.total:
         st.caption(
