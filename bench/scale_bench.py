@@ -279,7 +279,7 @@ def measure_queries(url: str, project: Project) -> list[Line]:
             Line(
                 f"SQL statements per {label} page rerun",
                 str(counter.count),
-                "constant (see tests/test_query_counts.py)",
+                "constant (see tests/ui/test_query_counts.py)",
                 None,
             )
         )
