@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 
 from factcheck.config import get_settings
 from factcheck.errors import AuthError, NotFoundError, PermissionDenied
+from factcheck.ids import row_id
 from factcheck.models import Article, Assessment, Claim, Reviewer
 from schemas.vocab import Role
 
@@ -50,7 +51,7 @@ _provider: Callable[[], Actor | None] | None = None
 def as_actor(reviewer: ActorLike) -> Actor:
     if isinstance(reviewer, Actor):
         return reviewer
-    return Actor(reviewer.id, reviewer.name, reviewer.role)  # type: ignore[arg-type]
+    return Actor(row_id(reviewer), reviewer.name, reviewer.role)
 
 
 def team_mode() -> bool:

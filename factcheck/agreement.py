@@ -29,7 +29,7 @@ from factcheck.names import name_key
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 
-LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
+LEVELS: tuple[Level, ...] = ("nominal", "ordinal", "interval", "ratio")
 FIELDS: tuple[str, ...] = ("information_credibility", "source_reliability", "attribution_type")
 GRADE_FIELDS: tuple[str, ...] = ("information_credibility", "source_reliability")
 DEFAULT_LEVELS: dict[str, Level] = {
@@ -235,7 +235,7 @@ def agreement_report(
     for field in FIELDS:
         field_level: Level = DEFAULT_LEVELS[field]
         if level is not None and field in GRADE_FIELDS:
-            field_level = level  # type: ignore[assignment]
+            field_level = level
         alpha, units, reviewers = _alpha(unit_idx, reviewer_idx, coded[field], n_units, field_level)
         report[field] = {
             "level": field_level,

@@ -6,7 +6,7 @@ database a `RatingTable` of them) with adjudicated (final) ratings left out, so
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
@@ -53,7 +53,7 @@ def ratings_from_db(
     if reviewers:
         conditions.append(col(Reviewer.name).in_(reviewers))
 
-    def scoped(query: Select[Any]) -> Select[Any]:
+    def scoped(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
         if article_ids:
             query = query.join(Claim, col(Claim.id) == Assessment.claim_id)
         if reviewers:
@@ -64,7 +64,7 @@ def ratings_from_db(
     name_of = {
         reviewer_id: name
         for batch in _driver_batches(
-            connection, select(Reviewer.id, Reviewer.name), "agreement_reviewers"
+            connection, select(col(Reviewer.id), col(Reviewer.name)), "agreement_reviewers"
         )
         for reviewer_id, name in batch
     }
@@ -73,19 +73,19 @@ def ratings_from_db(
         connection,
         scoped(
             select(
-                Assessment.id,
-                Assessment.claim_id,
-                Assessment.reviewer_id,
-                Assessment.attribution_type,
-                Assessment.source_reliability,
-                Assessment.information_credibility,
+                col(Assessment.id),
+                col(Assessment.claim_id),
+                col(Assessment.reviewer_id),
+                col(Assessment.attribution_type),
+                col(Assessment.source_reliability),
+                col(Assessment.information_credibility),
             ).select_from(Assessment)
         ),
         "agreement_ratings",
     ):
         ratings.add(batch)
 
-    hop_query = select(ChainHopRow.assessment_id, ChainHopRow.name)
+    hop_query = select(col(ChainHopRow.assessment_id), col(ChainHopRow.name))
     if article_ids or reviewers:
         hop_query = scoped(
             hop_query.join(Assessment, col(Assessment.id) == ChainHopRow.assessment_id)
@@ -114,7 +114,7 @@ class _RatingColumns:
         self.numberings = (Numbering(), Numbering(), Numbering())
         self.codes: tuple[list[npt.NDArray[np.int64]], ...] = ([], [], [])
 
-    def add(self, batch: list[Any]) -> None:
+    def add(self, batch: Sequence[Any]) -> None:
         size = len(batch)
         for i, arrays in enumerate((self.ids, self.claims, self.reviewers)):
             arrays.append(np.fromiter(map(itemgetter(i), batch), np.int64, size))
@@ -149,7 +149,7 @@ class _HopColumns:
         self.names: list[npt.NDArray[np.int64]] = []
         self.numbering = Numbering()
 
-    def add(self, batch: list[Any]) -> None:
+    def add(self, batch: Sequence[Any]) -> None:
         size = len(batch)
         self.assessments.append(np.fromiter(map(itemgetter(0), batch), np.int64, size))
         names = map(itemgetter(1), batch)
@@ -228,8 +228,8 @@ def _joined(parts: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
 
 
 def _driver_batches(
-    connection: Connection, statement: Select[Any], name: str
-) -> Iterator[list[Any]]:
+    connection: Connection, statement: Select[*tuple[Any, ...]], name: str
+) -> Iterator[Sequence[Any]]:
     """Rows of `statement` straight from the driver, in the session's transaction, in batches.
     The columns read here need no type conversion, and skipping SQLAlchemy's row objects halves
     the time at 500,000 ratings. On PostgreSQL the rows stream in chunks (libpq 17 and later),

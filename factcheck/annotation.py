@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from factcheck.articles import get_article
 from factcheck.assessments import AssessmentView, chains_for, input_from_row
 from factcheck.errors import NotFoundError
+from factcheck.ids import row_id
 from factcheck.models import Article, Assessment, Claim, Reviewer, Source
 from factcheck.render import HighlightedClaim, article_html
 from schemas.records import AssessmentInput
@@ -116,7 +117,7 @@ class Workspace:
 def load_workspace(session: Session, article_id: int, reviewer: Reviewer | None) -> Workspace:
     article = get_article(session, article_id)
     rows = session.exec(
-        select(Claim.id, Claim.position, Claim.start, Claim.end, Claim.text, Claim.kind)
+        select(Claim.id, Claim.position, Claim.start, Claim.end, Claim.text, Claim.kind)  # type: ignore[call-overload]  # sqlmodel's select() overloads stop at 4 columns
         .where(Claim.article_id == article_id, Claim.dropped == false())
         .order_by(col(Claim.start), col(Claim.id))
     ).all()
@@ -124,7 +125,7 @@ def load_workspace(session: Session, article_id: int, reviewer: Reviewer | None)
     mine: dict[int, Mark] = {}
     if reviewer is not None and claims:
         marks = session.exec(
-            select(
+            select(  # type: ignore[call-overload]  # sqlmodel's select() overloads stop at 4 columns
                 Assessment.claim_id,
                 Assessment.id,
                 Assessment.source_reliability,
@@ -150,7 +151,7 @@ def article_revision(session: Session, article_id: int) -> int:
     """The article's revision, bumped by the database whenever its claims or assessments change
     (whoever changes them: this server, the CLI, another server on the same database)."""
     # A Core statement on the session's connection: asked on every rerun, so it skips the ORM.
-    table = Article.__table__  # type: ignore[attr-defined]
+    table = Article.__table__  # type: ignore[attr-defined]  # SQLModel does not declare the table=True classes' __table__
     revision = (
         session.connection()
         .execute(select(table.c.revision).where(table.c.id == article_id))
@@ -307,4 +308,4 @@ def suggest_for_claims(
     chosen = suggest_spans(
         article.text, [(c.start, c.end) for c in claims], article.outlet, directory
     )
-    return {claim.id: suggestion for claim, suggestion in zip(claims, chosen, strict=True)}  # type: ignore[misc]
+    return {row_id(claim): suggestion for claim, suggestion in zip(claims, chosen, strict=True)}

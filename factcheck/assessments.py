@@ -15,6 +15,7 @@ from factcheck import access, history
 from factcheck.access import ActorLike
 from factcheck.claims import get_claim
 from factcheck.errors import EmptyFormError, StaleAssessmentError
+from factcheck.ids import row_id
 from factcheck.models import Assessment, ChainHopRow, Claim, Reviewer, utcnow
 from factcheck.scoring import sourcing_score
 from factcheck.sources import resolve_or_create
@@ -48,9 +49,10 @@ def save_assessment(
     assessment = _locked_row(session, claim_id, reviewer, final)
     before: AssessmentInput | None = None
     if assessment is not None:
+        assessment_id = row_id(assessment)
         before = input_from_row(
-            assessment, chains_for(session, [assessment.id]).get(assessment.id, [])
-        )  # type: ignore[list-item]
+            assessment, chains_for(session, [assessment_id]).get(assessment_id, [])
+        )
     current_version = assessment.version if assessment is not None else 0
     if expected_version is not None and expected_version != current_version:
         raise StaleAssessmentError(
@@ -67,9 +69,13 @@ def save_assessment(
     now = utcnow()
     if assessment is None:
         assessment = Assessment(
-            claim_id=claim.id, reviewer_id=reviewer.id, is_final=final, created_at=now, version=0
-        )  # type: ignore[arg-type]
-    assessment.reviewer_id = reviewer.id  # type: ignore[assignment]  # the final: who settled last
+            claim_id=row_id(claim),
+            reviewer_id=row_id(reviewer),
+            is_final=final,
+            created_at=now,
+            version=0,
+        )
+    assessment.reviewer_id = row_id(reviewer)  # the final: who settled last
     score = sourcing_score(data.chain, data.attribution_type, data.primary_source_url)
     assessment.attribution_type = data.attribution_type.value if data.attribution_type else None
     assessment.speaker = data.speaker
@@ -95,7 +101,7 @@ def save_assessment(
         source = resolve_or_create(session, hop.name, hop.kind)
         session.add(
             ChainHopRow(
-                assessment_id=assessment.id,  # type: ignore[arg-type]
+                assessment_id=row_id(assessment),
                 position=position,
                 name=hop.name,
                 kind=hop.kind.value,
@@ -135,7 +141,8 @@ def clear_assessment(
     assessment = _locked_row(session, claim_id, reviewer, final)
     if assessment is None:
         return False
-    before = input_from_row(assessment, chains_for(session, [assessment.id]).get(assessment.id, []))  # type: ignore[list-item]
+    assessment_id = row_id(assessment)
+    before = input_from_row(assessment, chains_for(session, [assessment_id]).get(assessment_id, []))
     if expected_version is not None and expected_version != assessment.version:
         raise StaleAssessmentError(
             f"this assessment was changed elsewhere since it was loaded "
@@ -179,7 +186,7 @@ def input_from_row(assessment: Assessment, chain: list[ChainHop]) -> AssessmentI
     history keeps, what a conflict shows as "theirs"."""
     a = assessment
     return AssessmentInput(
-        attribution_type=a.attribution_type,  # type: ignore[arg-type]
+        attribution_type=a.attribution_type,
         speaker=a.speaker,
         cue=a.cue,
         chain=chain,
@@ -191,7 +198,7 @@ def input_from_row(assessment: Assessment, chain: list[ChainHop]) -> AssessmentI
         corroborated_by=a.corroborated_by,
         notes=a.notes,
         spans=a.spans,
-        suggestion_outcome=a.suggestion_outcome,  # type: ignore[arg-type]
+        suggestion_outcome=a.suggestion_outcome,
     )
 
 
@@ -242,7 +249,7 @@ def get_assessment(
             session,
             access.resolve(actor),
             claim.article_id,
-            reviewer.id,  # type: ignore[arg-type]
+            row_id(reviewer),
             final=final,
         )
     assessment = session.exec(
@@ -254,9 +261,10 @@ def get_assessment(
     ).first()
     if assessment is None:
         return None
+    assessment_id = row_id(assessment)
     return AssessmentView(
-        assessment, chains_for(session, [assessment.id]).get(assessment.id, []), reviewer.name
-    )  # type: ignore[list-item,arg-type]
+        assessment, chains_for(session, [assessment_id]).get(assessment_id, []), reviewer.name
+    )
 
 
 def assessments_for_article(
@@ -272,8 +280,9 @@ def assessments_for_article(
     if access.team_mode():
         who = access.load(session, access.resolve(actor))
         if not access.sees_everything(session, who, article_id):
-            wanted = [who.id] if reviewer_ids is None else reviewer_ids
-            reviewer_ids = [i for i in wanted if i == who.id]  # type: ignore[misc]
+            who_id = row_id(who)
+            wanted = [who_id] if reviewer_ids is None else reviewer_ids
+            reviewer_ids = [i for i in wanted if i == who_id]
     query = (
         select(Assessment, Reviewer.name)
         .join(Reviewer, col(Reviewer.id) == Assessment.reviewer_id)
@@ -284,5 +293,5 @@ def assessments_for_article(
     if reviewer_ids is not None:
         query = query.where(col(Assessment.reviewer_id).in_(reviewer_ids))
     rows = session.exec(query).all()
-    chains = chains_for(session, [a.id for a, _ in rows])  # type: ignore[misc]
-    return [AssessmentView(a, chains.get(a.id, []), name) for a, name in rows]  # type: ignore[arg-type]
+    chains = chains_for(session, [row_id(a) for a, _ in rows])
+    return [AssessmentView(a, chains.get(row_id(a), []), name) for a, name in rows]

@@ -4,12 +4,16 @@ registry and relations from the attribution type."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
+from typing import TypeVar
 
 from factcheck.errors import InputError
 from schemas.spans import ChainHop
 from schemas.vocab import AttributionType, Relation, SourceKind
 
 KindLookup = Callable[[str], SourceKind | None]
+
+E = TypeVar("E", bound=Enum)
 
 LAST_HOP_RELATION: dict[AttributionType | None, Relation] = {
     AttributionType.direct_quote: Relation.quoted_by,
@@ -30,13 +34,13 @@ def split_chain_text(text: str | None) -> list[str]:
     return parts
 
 
-def _enum_list(text: str | None, enum: type, label: str, count: int) -> list | None:  # type: ignore[type-arg]
+def _enum_list(text: str | None, enum: type[E], label: str, count: int) -> list[E | None] | None:
     if text is None or not text.strip():
         return None
     values = [part.strip() for part in text.replace("→", ">").split(">")]
     if len(values) != count:
         raise InputError(f"{label} lists {len(values)} values for a chain of {count} hops")
-    parsed = []
+    parsed: list[E | None] = []
     for value in values:
         if value in ("", "-"):
             parsed.append(None)

@@ -17,6 +17,7 @@ from factcheck.access import ActorLike
 from factcheck.coverage import excerpt, uncovered_text
 from factcheck.errors import InputError, NotFoundError
 from factcheck.history import position_name, renumber, tracked
+from factcheck.ids import row_id
 from factcheck.models import Article, Assessment, Claim, Draft, utcnow
 from schemas.vocab import ClaimKind
 
@@ -72,7 +73,7 @@ def _flag_assessments(session: Session, claim_id: int) -> None:
 
 def _set_span(session: Session, claim: Claim, text: str, start: int, end: int) -> None:
     if (claim.start, claim.end) != (start, end):
-        _flag_assessments(session, claim.id)  # type: ignore[arg-type]
+        _flag_assessments(session, row_id(claim))
     claim.start, claim.end, claim.text = start, end, text[start:end]
     claim.updated_at = utcnow()
     session.add(claim)
@@ -150,11 +151,11 @@ def merge_claims(
             f"(“{_excerpt(text, first.start, first.end)}”)"
         )
         _set_span(session, first, text, first.start, max(first.end, second.end))
-        if has_work(session, second.id):  # type: ignore[arg-type]
+        if has_work(session, row_id(second)):
             # Keep the other claim's ratings: it stays as a dropped claim, flagged for re-rating.
             second.dropped = True
             second.updated_at = utcnow()
-            _flag_assessments(session, second.id)  # type: ignore[arg-type]
+            _flag_assessments(session, row_id(second))
             session.add(second)
         else:
             session.delete(second)
@@ -223,7 +224,7 @@ def edit_claim(
     if (new_start, new_end) != (claim.start, claim.end) or kind is not None:
         access.check_boundary_change(session, access.resolve(actor), [claim], doing="edit")
     if not claim.dropped:
-        _check_no_overlap(session, claim.article_id, new_start, new_end, {claim.id})  # type: ignore[arg-type]
+        _check_no_overlap(session, claim.article_id, new_start, new_end, {row_id(claim)})
     old = (claim.start, claim.end)
     action = "edit" if (new_start, new_end) != old else "kind"
     with tracked(session, claim.article_id, action, actor=actor, allow_uncover=drop_rest) as change:
@@ -303,7 +304,7 @@ def restore_claim(session: Session, claim_id: int, *, actor: ActorLike | None = 
     access.check_boundary_change(session, access.resolve(actor), [claim], doing="restore")
     if not claim.dropped:
         raise InputError(f"{name} is not dropped")
-    _check_no_overlap(session, claim.article_id, claim.start, claim.end, {claim.id})  # type: ignore[arg-type]
+    _check_no_overlap(session, claim.article_id, claim.start, claim.end, {row_id(claim)})
     with tracked(session, claim.article_id, "restore", actor=actor) as change:
         change.summary = f"restored “{_excerpt(claim.text, 0, len(claim.text))}”"
         claim.dropped = False

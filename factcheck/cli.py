@@ -33,6 +33,7 @@ from factcheck.export import (
     parse_rated_bound,
     write_csv,
 )
+from factcheck.ids import row_id
 from factcheck.interchange.formats import FORMATS, Exporter, format_help
 from factcheck.models import Claim
 from factcheck.reviewers import get_or_create_reviewer
@@ -193,8 +194,8 @@ def _import_web_page(state: State, url: str, meta: ArticleMeta, as_json: bool) -
     from factcheck.interchange.web import import_url
 
     article = import_url(state.engine, url, meta)
-    claims = state.read(lambda s: len(claim_service.list_claims(s, article.id)))  # type: ignore[arg-type]
-    item = ImportedArticle(article_id=article.id, title=article.title, claims=claims)  # type: ignore[arg-type]
+    claims = state.read(lambda s: len(claim_service.list_claims(s, row_id(article))))
+    item = ImportedArticle(article_id=article.id, title=article.title, claims=claims)
     if as_json:
         emit_json([item.model_dump()])
     else:
@@ -293,7 +294,7 @@ def article_delete(state: State, article_id: int, yes: bool, as_json: bool) -> N
 
 def _claim_record(claim: Claim) -> ClaimRecord:
     return ClaimRecord(
-        claim_id=claim.id,  # type: ignore[arg-type]
+        claim_id=claim.id,
         index=claim.position,
         start=claim.start,
         end=claim.end,
@@ -944,7 +945,7 @@ def sources_add(
 
     def work(session: Session) -> source_service.SourceRow:
         source = source_service.add_source(session, name, kind, list(aliases), prior)
-        return _one_source_row(session, source.id)  # type: ignore[arg-type]
+        return _one_source_row(session, row_id(source))
 
     _print_sources([state.write(work)], as_json)
 
@@ -988,7 +989,7 @@ def sources_edit(
             add_aliases=list(add_alias),
             remove_aliases=list(remove_alias),
         )
-        return _one_source_row(session, source.id)  # type: ignore[arg-type]
+        return _one_source_row(session, row_id(source))
 
     _print_sources([state.write(work)], as_json)
 
@@ -1009,7 +1010,7 @@ def sources_merge(state: State, keep: str, remove: str, as_json: bool) -> None:
 
     def work(session: Session) -> source_service.SourceRow:
         source = source_service.merge_sources(session, keep, remove)
-        return _one_source_row(session, source.id)  # type: ignore[arg-type]
+        return _one_source_row(session, row_id(source))
 
     _print_sources([state.write(work)], as_json)
 
@@ -1057,6 +1058,7 @@ def demo_command(state: State, as_json: bool) -> None:
         outlet="ZeroHedge",
         url="https://www.zerohedge.com/geopolitical/nato-troops-ukraine-legitimate-targets-even-if-there-peace-deal-putin",
     )
+    article_id: int | None
     try:
         item = state.write(lambda s: import_one(s, decoded, meta, DEMO_ARTICLE.name))
         article_id, claims = item.article_id, item.claims

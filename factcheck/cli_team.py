@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,9 +18,10 @@ from sqlmodel import Session
 
 from factcheck import access, review
 from factcheck import reviewers as reviewer_service
-from factcheck.agreement import FIELDS, LEVELS, agreement_report
+from factcheck.agreement import FIELDS, LEVELS, Rating, agreement_report
 from factcheck.agreement_data import ratings_from_csv
 from factcheck.cli_common import State, emit_json, fail, json_option, pass_state
+from factcheck.ids import row_id
 from schemas.vocab import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -75,7 +76,7 @@ def _acting(required: bool, flag: str = "--reviewer") -> Callable[[F], F]:
             with access.acting_as(act_as(state, acting_reviewer, required=required, flag=flag)):
                 return function(*args, **kwargs)
 
-        return wrapper  # type: ignore[return-value]
+        return wrapper  # type: ignore[return-value]  # wraps() types it _Wrapped, not F; callers see F's signature (click fills the option)
 
     return decorate
 
@@ -275,15 +276,16 @@ def _review_data(session: Session, article_id: int) -> dict[str, Any]:
     sheet = review.review_sheet(session, article_id)
     claims = []
     for claim in sheet.claims:
-        by = sheet.cells.get(claim.id, {})  # type: ignore[arg-type]
-        final = sheet.finals.get(claim.id)  # type: ignore[arg-type]
+        claim_id = row_id(claim)
+        by = sheet.cells.get(claim_id, {})
+        final = sheet.finals.get(claim_id)
         claims.append(
             {
-                "claim_id": claim.id,
+                "claim_id": claim_id,
                 "index": claim.position,
                 "text": claim.text,
                 "dropped": claim.dropped,
-                "disagreements": sheet.differs.get(claim.id, []),  # type: ignore[arg-type]
+                "disagreements": sheet.differs.get(claim_id, []),
                 "ratings": {name: _rating_dict(view) for name, view in by.items()},
                 "final": _rating_dict(final) if final else None,
             }
@@ -403,6 +405,7 @@ def agreement_command(
       factcheck agreement pooled-ratings.csv --level interval --json
     """
     articles = list(article_ids) or None
+    ratings: Sequence[Rating]
     if ratings_csv is not None:
         ratings = ratings_from_csv(ratings_csv, article_ids=articles)
     else:

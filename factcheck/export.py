@@ -11,7 +11,7 @@ import re
 import shutil
 import tempfile
 import time as time_module
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,6 +23,7 @@ from typing import IO, Any
 from sqlalchemy import (
     Connection,
     Engine,
+    Result,
     String,
     and_,
     false,
@@ -149,7 +150,7 @@ def assessment_conditions(flt: ExportFilter) -> list[Any]:
         conditions.append(Assessment.updated_at <= flt.rated_to)
     blind_to_others = access.blind_reviewer_id()
     if blind_to_others is not None:
-        released = select(Article.id).where(col(Article.released_at).is_not(None))
+        released = select(col(Article.id)).where(col(Article.released_at).is_not(None))
         conditions.append(
             or_(
                 and_(
@@ -162,7 +163,9 @@ def assessment_conditions(flt: ExportFilter) -> list[Any]:
     return conditions
 
 
-def iter_rating_rows(session: Session, flt: ExportFilter | None = None) -> Iterator[dict[str, Any]]:
+def iter_rating_rows(
+    session: Session, flt: ExportFilter | None = None
+) -> Generator[dict[str, Any], None, None]:
     """One dict per (claim, reviewer) assessment, in article and claim order, streamed in
     batches: memory stays bounded whatever the size of the project."""
     for cells in _rating_cells(session, flt):
@@ -175,35 +178,35 @@ def _rating_cells(session: Session, flt: ExportFilter | None = None) -> Iterator
     flt = flt or ExportFilter()
     query = (
         select(
-            Article.id,
-            Article.title,
-            Article.outlet,
-            Article.url,
-            Article.published_at,
-            Claim.id,
-            Claim.position,
-            Claim.start,
-            Claim.end,
-            Claim.text,
-            Claim.kind,
-            Reviewer.name,
-            Assessment.attribution_type,
-            Assessment.speaker,
-            Assessment.cue,
-            Assessment.translated,
-            Assessment.source_reliability,
-            Assessment.information_credibility,
-            Assessment.sourcing_score,
-            Assessment.primary_source_url,
-            Assessment.corroborated,
-            Assessment.notes,
+            col(Article.id),
+            col(Article.title),
+            col(Article.outlet),
+            col(Article.url),
+            col(Article.published_at),
+            col(Claim.id),
+            col(Claim.position),
+            col(Claim.start),
+            col(Claim.end),
+            col(Claim.text),
+            col(Claim.kind),
+            col(Reviewer.name),
+            col(Assessment.attribution_type),
+            col(Assessment.speaker),
+            col(Assessment.cue),
+            col(Assessment.translated),
+            col(Assessment.source_reliability),
+            col(Assessment.information_credibility),
+            col(Assessment.sourcing_score),
+            col(Assessment.primary_source_url),
+            col(Assessment.corroborated),
+            col(Assessment.notes),
             # As stored: SQLite's text is formatted by slicing (`_iso_utc`), not parsed into a
             # datetime and formatted back, 3 µs a row; PostgreSQL's driver gives a datetime.
-            type_coerce(Assessment.updated_at, String),
-            Assessment.is_final,
-            Assessment.corroborated_by,
-            Assessment.needs_review,
-            Assessment.id,
+            type_coerce(col(Assessment.updated_at), String),
+            col(Assessment.is_final),
+            col(Assessment.corroborated_by),
+            col(Assessment.needs_review),
+            col(Assessment.id),
         )
         .join(Claim, col(Claim.id) == Assessment.claim_id)
         .join(Article, col(Article.id) == Claim.article_id)
@@ -223,7 +226,10 @@ def _rating_cells(session: Session, flt: ExportFilter | None = None) -> Iterator
     # the export 10× slower than the query itself.
     # Core execution (the session's connection): rows are plain tuples, no ORM loading step.
     connection = session.connection()
-    result = connection.execute(query.execution_options(yield_per=BATCH_ROWS))
+    # 28 columns: past the 10 that select() types one by one, so rows are typed loosely.
+    result: Result[*tuple[Any, ...]] = connection.execute(
+        query.execution_options(yield_per=BATCH_ROWS)
+    )
     for batch in result.partitions():
         chains = _chain_texts(connection, [row[-1] for row in batch])
         for row in batch:
@@ -376,7 +382,7 @@ def csv_bytes(session: Session, flt: ExportFilter | None = None) -> bytes:
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on POSIX
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # fcntl is POSIX-only; None means no locks
 
 STALE_GRACE_SECONDS = 60.0
 _TEMP_INFIX = "[a-z0-9_]{8}"  # what tempfile puts between prefix and suffix

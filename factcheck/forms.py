@@ -79,8 +79,8 @@ class FormValues:
         return [
             ChainHop(
                 name=h.name.strip(),
-                kind=h.kind or "unknown",  # type: ignore[arg-type]
-                relation=(h.relation or None) if index else None,  # type: ignore[arg-type]
+                kind=h.kind or "unknown",
+                relation=(h.relation or None) if index else None,
             )
             for index, h in enumerate(named)
         ]
@@ -88,7 +88,7 @@ class FormValues:
     def to_input(self) -> AssessmentInput:
         """The assessment this form would save (raises ValidationError with what is wrong)."""
         return AssessmentInput(
-            attribution_type=self.type or None,  # type: ignore[arg-type]
+            attribution_type=self.type or None,
             speaker=self.speaker,
             cue=self.cue,
             chain=self.chain(),

@@ -21,6 +21,7 @@ from factcheck import access
 from factcheck.access import ActorLike
 from factcheck.coverage import excerpt, uncovered_text
 from factcheck.errors import InputError, NotFoundError
+from factcheck.ids import id_col, row_id
 from factcheck.models import Article, Assessment, Claim, Draft, HistoryEntry, utcnow
 
 CLAIMS = "claims"
@@ -33,7 +34,7 @@ ClaimState = list[Any]
 
 def _claim_states(session: Session, article_id: int) -> dict[int, ClaimState]:
     rows = session.exec(
-        select(Claim.id, Claim.start, Claim.end, Claim.kind, Claim.dropped, Claim.position).where(
+        select(Claim.id, Claim.start, Claim.end, Claim.kind, Claim.dropped, Claim.position).where(  # type: ignore[call-overload]  # sqlmodel's select() overloads stop at 4 columns
             Claim.article_id == article_id
         )
     ).all()
@@ -45,7 +46,7 @@ def _flags(session: Session, claim_ids: list[int]) -> dict[int, bool]:
     if not claim_ids:
         return {}
     rows = session.exec(
-        select(Assessment.id, Assessment.needs_review).where(
+        select(id_col(Assessment.id), Assessment.needs_review).where(
             col(Assessment.claim_id).in_(claim_ids)
         )
     ).all()
@@ -225,7 +226,7 @@ def article_history(session: Session, article_id: int, limit: int = 50) -> list[
 
 def _row(entry: HistoryEntry, *, undoable: bool) -> HistoryRow:
     return HistoryRow(
-        id=entry.id,  # type: ignore[arg-type]
+        id=row_id(entry),
         at=entry.created_at,
         actor=entry.actor or "(local)",
         kind=entry.kind,

@@ -20,6 +20,7 @@ from factcheck.articles import get_article
 from factcheck.assessments import AssessmentView, assessments_for_article, save_assessment
 from factcheck.claims import get_claim, list_claims
 from factcheck.errors import InputError, PermissionDenied
+from factcheck.ids import id_col
 from factcheck.models import Article, Assessment, Claim, Reviewer, utcnow
 from factcheck.names import name_key
 from schemas.records import AssessmentInput
@@ -344,7 +345,7 @@ class ReviewArticle:
 def review_articles(session: Session, limit: int = 500) -> list[ReviewArticle]:
     """Articles newest first, with how many reviewers rated them and how many finals exist."""
     articles = session.exec(
-        select(Article.id, Article.title, Article.released_at)
+        select(id_col(Article.id), Article.title, Article.released_at)
         .order_by(col(Article.id).desc())
         .limit(limit)
     ).all()
@@ -360,7 +361,7 @@ def review_articles(session: Session, limit: int = 500) -> list[ReviewArticle]:
         )
         .join(Assessment, col(Assessment.claim_id) == Claim.id)
         .where(col(Claim.article_id).in_(ids))
-        .group_by(Claim.article_id, Assessment.is_final)
+        .group_by(col(Claim.article_id), col(Assessment.is_final))
     ).all()
     reviewers: dict[int, int] = {}
     finals: dict[int, int] = {}
@@ -371,11 +372,11 @@ def review_articles(session: Session, limit: int = 500) -> list[ReviewArticle]:
             reviewers[article_id] = distinct_reviewers
     return [
         ReviewArticle(
-            id=i,  # type: ignore[arg-type]
+            id=i,
             title=title,
             released=released is not None,
-            reviewers=reviewers.get(i, 0),  # type: ignore[arg-type]
-            finals=finals.get(i, 0),  # type: ignore[arg-type]
+            reviewers=reviewers.get(i, 0),
+            finals=finals.get(i, 0),
         )
         for i, title, released in articles
     ]

@@ -7,16 +7,21 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
 from factcheck.errors import DuplicateError, InputError, NotFoundError
+from factcheck.ids import row_id
 from factcheck.models import ChainHopRow, Source, SourceAlias
 from factcheck.names import name_key as name_key  # the registry's key: THE name key
 from schemas.records import parse_reliability
 from schemas.vocab import SourceKind
+
+if TYPE_CHECKING:
+    from factcheck.source_names import SourceDirectory
 
 
 def _clean_name(name: str) -> str:
@@ -123,10 +128,10 @@ def _grade(value: str | None) -> str | None:
 def add_alias(session: Session, source: Source, alias: str) -> None:
     alias = _clean_name(alias)
     key = name_key(alias)
-    if key == source.name_key or key in {a.alias_key for a in aliases_of(session, source.id)}:  # type: ignore[arg-type]
+    if key == source.name_key or key in {a.alias_key for a in aliases_of(session, row_id(source))}:
         return
     _claim_key(session, key, source.id, f"alias {alias!r}")
-    session.add(SourceAlias(source_id=source.id, alias=alias, alias_key=key))  # type: ignore[arg-type]
+    session.add(SourceAlias(source_id=row_id(source), alias=alias, alias_key=key))
     session.flush()
 
 
@@ -171,7 +176,7 @@ def update_source(
     session.flush()
     for alias in remove_aliases or []:
         key = name_key(alias)
-        for row in aliases_of(session, source.id):  # type: ignore[arg-type]
+        for row in aliases_of(session, row_id(source)):
             if row.alias_key == key:
                 session.delete(row)
     session.flush()
@@ -189,11 +194,11 @@ def merge_sources(session: Session, keep_ref: str | int, remove_ref: str | int) 
     remove = get_source(session, remove_ref)
     if keep.id == remove.id:
         raise InputError("cannot merge a source with itself")
-    moved = [remove.name] + [a.alias for a in aliases_of(session, remove.id)]  # type: ignore[arg-type]
+    moved = [remove.name] + [a.alias for a in aliases_of(session, row_id(remove))]
     session.exec(
         update(ChainHopRow).where(col(ChainHopRow.source_id) == remove.id).values(source_id=keep.id)
     )
-    for row in aliases_of(session, remove.id):  # type: ignore[arg-type]
+    for row in aliases_of(session, row_id(remove)):
         session.delete(row)
     session.flush()  # the aliases go before their source (the database would cascade them)
     if keep.prior_reliability is None:
@@ -213,7 +218,7 @@ def delete_source(session: Session, ref: str | int) -> Source:
     session.exec(
         update(ChainHopRow).where(col(ChainHopRow.source_id) == source.id).values(source_id=None)
     )
-    for row in aliases_of(session, source.id):  # type: ignore[arg-type]
+    for row in aliases_of(session, row_id(source)):
         session.delete(row)
     session.flush()
     session.delete(source)
@@ -238,7 +243,7 @@ def count_sources(session: Session, search: str | None = None) -> int:
     return session.exec(query).one()
 
 
-def _search(search: str):  # type: ignore[no-untyped-def]
+def _search(search: str) -> ColumnElement[bool]:
     pattern = f"%{name_key(search)}%"
     alias_match = select(SourceAlias.source_id).where(col(SourceAlias.alias_key).like(pattern))
     return or_(
@@ -269,13 +274,18 @@ def list_sources(
         session.exec(
             select(ChainHopRow.source_id, func.count())
             .where(col(ChainHopRow.source_id).in_(ids))
-            .group_by(ChainHopRow.source_id)
+            .group_by(col(ChainHopRow.source_id))
         ).all()
     )
     return [
         SourceRow(
-            s.id, s.name, s.kind, aliases.get(s.id, []), s.prior_reliability, hops.get(s.id, 0)
-        )  # type: ignore[arg-type]
+            row_id(s),
+            s.name,
+            s.kind,
+            aliases.get(row_id(s), []),
+            s.prior_reliability,
+            hops.get(s.id, 0),
+        )
         for s in sources
     ]
 
@@ -307,8 +317,10 @@ def seed_starter_sources(session: Session) -> int:
             if alias_key and alias_key not in taken:
                 taken.add(alias_key)
                 session.add(
-                    SourceAlias(source_id=source.id, alias=_clean_name(alias), alias_key=alias_key)
-                )  # type: ignore[arg-type]
+                    SourceAlias(
+                        source_id=row_id(source), alias=_clean_name(alias), alias_key=alias_key
+                    )
+                )
         added += 1
     session.flush()
     return added
@@ -333,12 +345,12 @@ def resolve_or_create(session: Session, name: str, kind: SourceKind) -> Source:
     return source
 
 
-def source_directory(session: Session):  # type: ignore[no-untyped-def]
+def source_directory(session: Session) -> SourceDirectory:
     """The registry as an in-memory lookup for the suggester."""
     from factcheck.source_names import SourceDirectory
 
     aliases: dict[int, list[str]] = defaultdict(list)
     for row in session.exec(select(SourceAlias)):
         aliases[row.source_id].append(row.alias)
-    rows = [(s.name, s.kind, aliases.get(s.id, [])) for s in session.exec(select(Source))]  # type: ignore[arg-type]
+    rows = [(s.name, s.kind, aliases.get(row_id(s), [])) for s in session.exec(select(Source))]
     return SourceDirectory.from_rows(rows)

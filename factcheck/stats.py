@@ -90,9 +90,13 @@ def _grade_order(label: str) -> tuple[int, int]:
 def grade_counts(session: Session, flt: ExportFilter) -> dict[str, int]:
     """Assessments per written grade ("B2"), in scale order."""
     query = _filtered(
-        select(Assessment.source_reliability, Assessment.information_credibility, func.count()),
+        select(
+            col(Assessment.source_reliability),
+            col(Assessment.information_credibility),
+            func.count(),
+        ),
         flt,
-    ).group_by(Assessment.source_reliability, Assessment.information_credibility)
+    ).group_by(col(Assessment.source_reliability), col(Assessment.information_credibility))
     counts: dict[str, int] = {}
     for reliability, credibility, count in session.execute(query):
         label = _grade_label(reliability, credibility)
@@ -103,8 +107,8 @@ def grade_counts(session: Session, flt: ExportFilter) -> dict[str, int]:
 def chain_length_counts(session: Session, flt: ExportFilter) -> dict[int, int]:
     """Assessments per chain length (number of hops; 0 when no chain was recorded)."""
     hops = (
-        select(ChainHopRow.assessment_id, func.count().label("hops"))
-        .group_by(ChainHopRow.assessment_id)
+        select(col(ChainHopRow.assessment_id), func.count().label("hops"))
+        .group_by(col(ChainHopRow.assessment_id))
         .subquery()
     )
     length = func.coalesce(hops.c.hops, 0)
@@ -124,8 +128,8 @@ def chain_length_counts(session: Session, flt: ExportFilter) -> dict[int, int]:
 
 def attribution_type_counts(session: Session, flt: ExportFilter) -> dict[str, int]:
     """Assessments per attribution type, in the vocabulary's order, then `NOT_SET`."""
-    query = _filtered(select(Assessment.attribution_type, func.count()), flt).group_by(
-        Assessment.attribution_type
+    query = _filtered(select(col(Assessment.attribution_type), func.count()), flt).group_by(
+        col(Assessment.attribution_type)
     )
     raw = {kind or NOT_SET: count for kind, count in session.execute(query)}
     order = [kind.value for kind in AttributionType] + [NOT_SET]
@@ -135,7 +139,7 @@ def attribution_type_counts(session: Session, flt: ExportFilter) -> dict[str, in
 
 def count_ratings(session: Session, flt: ExportFilter | None = None) -> int:
     """How many assessments the filter selects (all of them without one)."""
-    query = _filtered(select(func.count(Assessment.id)), flt or ExportFilter())
+    query = _filtered(select(func.count(col(Assessment.id))), flt or ExportFilter())
     return int(session.execute(query).scalar_one())
 
 

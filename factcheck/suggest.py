@@ -476,9 +476,9 @@ def _content_after(
     window = toks[k : k + 14]
     lows = [t.low for t in window]
     if verb in _RECIPIENT_VERBS:
-        for m, low in enumerate(lows):
+        for offset, low in enumerate(lows):
             if low in ("that", "how", "what", "why", "whether", "if", ":") or low in '“"':
-                k = k + m + (1 if low == ":" else 0)
+                k = k + offset + (1 if low == ":" else 0)
                 break
         else:
             if lows and lows[0] in ("reporters", "me", "us", "him", "her", "them", "journalists"):
@@ -851,6 +851,7 @@ def _sentence_attrs(
 
     # 2. Cue words outside quotations, left to right.
     used_until = s_start
+    content: tuple[int, int] | None
     i = 0
     while i < len(toks):
         tok = toks[i]
@@ -1263,8 +1264,8 @@ def _assign_speakers(text: str, attrs: list[_Attr], directory: SourceDirectory) 
             continue
         attr.speaker = src
         attr.speaker_kind = (
-            _media_hop(src, directory)[1]
-            if _media_hop(src, directory)
+            media[1]
+            if (media := _media_hop(src, directory))
             else (_title_kind(src) or SourceKind.unknown)
         )
 
@@ -1288,8 +1289,8 @@ def _build_chains(
         m = _FRAMING.search(text, p_start, p_end)
         if not m or text[p_end - 1] != ":":
             continue
-        hop = _media_hop(m.group("outlet"), directory)
-        if hop is None:
+        media = _media_hop(m.group("outlet"), directory)
+        if media is None:
             continue
         for q in range(p_index + 1, len(paragraphs)):
             named = [
@@ -1300,7 +1301,7 @@ def _build_chains(
             ]
             if not named:
                 break
-            framing[q] = ChainHop(name=hop[0], kind=hop[1], relation=Relation.reported_by)
+            framing[q] = ChainHop(name=media[0], kind=media[1], relation=Relation.reported_by)
             block_of[q] = p_index
     dateline: ChainHop | None = None
     for p_start, p_end in paragraphs[:4]:
@@ -1317,22 +1318,28 @@ def _build_chains(
         s_start, s_end = attr.sentence
         sent = text[s_start:s_end]
         for m in re.finditer(r"\b(?:told|telling|tells)\s+(?P<who>[^,.;“”\"]{2,40})", sent):
-            hop = _media_hop(m.group("who"), directory)
-            if hop is not None and attr.cue and s_start + m.start() == attr.cue[0]:
-                attr.hops.insert(0, ChainHop(name=hop[0], kind=hop[1], relation=Relation.told_to))
+            media = _media_hop(m.group("who"), directory)
+            if media is not None and attr.cue and s_start + m.start() == attr.cue[0]:
+                attr.hops.insert(
+                    0, ChainHop(name=media[0], kind=media[1], relation=Relation.told_to)
+                )
         for m in re.finditer(r"\binterview\s+with\s+(?P<who>[^,.;“”\"]{2,40})", sent):
-            hop = _media_hop(m.group("who"), directory)
-            if hop is not None:
-                attr.hops.insert(0, ChainHop(name=hop[0], kind=hop[1], relation=Relation.told_to))
+            media = _media_hop(m.group("who"), directory)
+            if media is not None:
+                attr.hops.insert(
+                    0, ChainHop(name=media[0], kind=media[1], relation=Relation.told_to)
+                )
         for m in re.finditer(
             r",\s*(?P<who>[A-Z][^,.;“”\"]{1,40}?)\s+(?:reported|reports|said)\s*[.]?\s*$"
             r"|\b(?:reported|reports)\s+(?P<who2>[A-Z][^,.;“”\"]{1,40}?)\s*[.]?\s*$",
             sent,
         ):
             who = m.group("who") or m.group("who2")
-            hop = _media_hop(who, directory)
-            if hop is not None and attr.speaker != hop[0]:
-                attr.hops.append(ChainHop(name=hop[0], kind=hop[1], relation=Relation.reported_by))
+            media = _media_hop(who, directory)
+            if media is not None and attr.speaker != media[0]:
+                attr.hops.append(
+                    ChainHop(name=media[0], kind=media[1], relation=Relation.reported_by)
+                )
 
     # Hops a speaker's words went through apply to that speaker's other words in the block;
     # a translation only to the other direct quotes.
@@ -1344,8 +1351,8 @@ def _build_chains(
         key = (attr.speaker, attr.block)
         for hop in attr.hops:
             bucket = translated if hop.relation == Relation.translated_by else shared
-            names = [h.name for h in bucket.get(key, [])]
-            if hop.name not in names:
+            bucket_names = [h.name for h in bucket.get(key, [])]
+            if hop.name not in bucket_names:
                 bucket.setdefault(key, []).append(hop)
     for attr in attrs:
         if not attr.speaker:

@@ -324,8 +324,8 @@ def _role_flat(toks: list[Tok], sent_of: list[int], ca: int, cb: int) -> list[st
         so = str(sent - cue_sent)
         cm = _CAPPED[commas[i]] if commas[i] < 3 else "3"
         qb = _CAPPED[quotes[i]] if quotes[i] < 2 else "2"
-        th = _CAPPED[thats[i]] if thats[i] < 2 else "2"
-        lw = _CAPPED[lowers[i]] if lowers[i] < 4 else "4"
+        thb = _CAPPED[thats[i]] if thats[i] < 2 else "2"
+        lwb = _CAPPED[lowers[i]] if lowers[i] < 4 else "4"
         w = lows[i]
         shape = shapes[i]
         p1, n1 = padded_lows[i + 1], padded_lows[i + 3]
@@ -347,9 +347,9 @@ def _role_flat(toks: list[Tok], sent_of: list[int], ca: int, cb: int) -> list[st
             f"p1={p1}{ctx}",
             f"n1={n1}{ctx}",
             f"cm={cm}{ctx}",
-            f"cmq={cm}{qb}{th}{ctx}",
+            f"cmq={cm}{qb}{thb}{ctx}",
             f"qb={qb}{iq}{cue_q}{ctx}",
-            f"th={th}{ctx}",
+            f"th={thb}{ctx}",
             f"cw={cue_words}{ctx}",
             f"cwdb={cue_words}{db}",
             f"cl={cue_lem}{ctx}{cm}",
@@ -359,8 +359,8 @@ def _role_flat(toks: list[Tok], sent_of: list[int], ca: int, cb: int) -> list[st
             f"shcm={shape}{cm}{qb}{ctx}",
             f"psh={psh}{shape}{ctx}",
             f"edge={edge}{ctx}",
-            f"lw={lw}{cm}{ctx}",
-            f"lwsh={lw}{shape}{iq}{ctx}",
+            f"lw={lwb}{cm}{ctx}",
+            f"lwsh={lwb}{shape}{iq}{ctx}",
             f"tsh={psh}{shape}{nsh}{ctx}",
             f"s3={w[-3:]}{ctx}",
             f"wcl={w}|{cue_lem}{db}",
@@ -525,7 +525,8 @@ class Model:
                 W = np.zeros((1 << bits, len(tags)), dtype=np.float32)
                 W[data[name + "_rows"]] = data[name + "_vals"].astype(np.float32)
                 taggers.append(Tagger(tags, bits, W, data[name + "_T"].astype(np.float32)))
-        return cls(*taggers)
+        cue, role = taggers
+        return cls(cue, role)
 
     def save(self, path: Path) -> None:
         arrays = {}
@@ -534,7 +535,7 @@ class Model:
             arrays[name + "_rows"] = rows.astype(np.int32)
             arrays[name + "_vals"] = tagger.W[rows].astype(np.float16)
             arrays[name + "_T"] = tagger.T.astype(np.float32)
-        np.savez_compressed(path, **arrays)
+        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]  # mypy checks **arrays against the allow_pickle: bool keyword too
 
     def cues(self, toks: list[Tok]) -> list[tuple[int, int]]:
         """Token index ranges [a, b] of the cues in one sentence."""

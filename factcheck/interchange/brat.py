@@ -38,6 +38,7 @@ from factcheck.db import write
 from factcheck.display import quote_name
 from factcheck.errors import InputError
 from factcheck.export import ExportFilter, assessment_conditions, atomic_text_file
+from factcheck.ids import id_col, row_id
 from factcheck.models import Article, Assessment, Claim, Reviewer, utcnow
 from factcheck.reviewers import clean_reviewer_name, get_or_create_reviewer
 from factcheck.scoring import sourcing_score
@@ -108,6 +109,12 @@ class ParsedAnn:
     unknown_lines: list[str]
 
 
+def _offsets(part: str) -> tuple[int, int]:
+    """A range's "start end" (the line pattern has checked it is two numbers)."""
+    start, end = part.split()
+    return int(start), int(end)
+
+
 def parse_ann(content: str, text: str, name: str) -> ParsedAnn:
     """Read a .ann file against its article text.
 
@@ -132,7 +139,7 @@ def parse_ann(content: str, text: str, name: str) -> ParsedAnn:
         t_match = _T_LINE.match(raw)
         if t_match:
             tid, label, ranges_text, given = t_match.groups()
-            ranges = [tuple(map(int, part.split())) for part in ranges_text.split(";")]
+            ranges = [_offsets(part) for part in ranges_text.split(";")]
             for start, end in ranges:
                 if not 0 <= start <= end <= len(text):
                     raise InputError(
@@ -145,7 +152,7 @@ def parse_ann(content: str, text: str, name: str) -> ParsedAnn:
             if extra and "\n".join([given or "", *lines[index : index + extra]]) == derived:
                 given = derived
                 index += extra
-            entity = _Entity(tid, label, ranges, line_no)  # type: ignore[arg-type]
+            entity = _Entity(tid, label, ranges, line_no)
             if given is not None and given != derived:
                 entity.text = given
             entities[tid] = entity
@@ -491,7 +498,7 @@ def _import_document(
         summary.articles_reused += 1
     claims = list(
         session.execute(
-            select(Claim).where(Claim.article_id == article.id).order_by(col(Claim.start))
+            select(Claim).where(col(Claim.article_id) == article.id).order_by(col(Claim.start))
         ).scalars()
     )
     for ann, annotator in document.annotations:
@@ -518,7 +525,7 @@ def _import_document(
             for a in session.execute(
                 select(Assessment).where(
                     col(Assessment.claim_id).in_(list(per_claim)),
-                    Assessment.reviewer_id == person.id,
+                    col(Assessment.reviewer_id) == person.id,
                     col(Assessment.is_final) == false(),
                 )
             ).scalars()
@@ -554,7 +561,7 @@ def _best_claim(claims: list[Claim], entry: dict[str, Any]) -> int:
         return min((max(a - claim.end, claim.start - b, 0) for a, b in ranges), default=claim.start)
 
     best = max(active, key=lambda c: (overlap(c), -distance(c), -c.start))
-    return best.id  # type: ignore[return-value]
+    return row_id(best)
 
 
 def _joined(spans: list[dict[str, Any]]) -> str | None:
@@ -583,7 +590,7 @@ def _store(
     if assessment is None:
         assessment = Assessment(
             claim_id=claim_id,
-            reviewer_id=reviewer.id,  # type: ignore[arg-type]
+            reviewer_id=row_id(reviewer),
             created_at=now,
             sourcing_score=sourcing_score([], kind, None).score,
         )
@@ -619,7 +626,7 @@ def export_brat(
     written = 0
     stems: set[str] = set()
     with Session(engine) as session:
-        query = select(Article.id).order_by(col(Article.id))
+        query = select(id_col(Article.id)).order_by(col(Article.id))
         if flt.article_ids:
             query = query.where(col(Article.id).in_(flt.article_ids))
         article_ids = [row[0] for row in session.execute(query)]
@@ -676,10 +683,10 @@ def _entries_by_reviewer(
     session: Session, article_id: int, flt: ExportFilter
 ) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     query = (
-        select(Reviewer.name, Assessment.is_final, Assessment.spans)
+        select(col(Reviewer.name), col(Assessment.is_final), col(Assessment.spans))
         .join(Claim, col(Claim.id) == Assessment.claim_id)
         .join(Reviewer, col(Reviewer.id) == Assessment.reviewer_id)
-        .where(and_(Claim.article_id == article_id, *assessment_conditions(flt)))
+        .where(and_(col(Claim.article_id) == article_id, *assessment_conditions(flt)))
         .order_by(col(Reviewer.name), col(Assessment.is_final), col(Claim.start), col(Claim.id))
     )
     grouped: dict[str, list[dict[str, Any]]] = {}

@@ -29,6 +29,7 @@ from factcheck import access
 from factcheck.db import is_sqlite, write
 from factcheck.errors import InputError, describe_validation_error
 from factcheck.export import ExportFilter, assessment_conditions, atomic_text_file, release_rows
+from factcheck.ids import row_id
 from factcheck.models import (
     Article,
     Assessment,
@@ -199,7 +200,7 @@ def _claim_records(session: Session, flt: ExportFilter) -> Iterator[dict[str, An
 
 def _assessment_records(session: Session, flt: ExportFilter) -> Iterator[dict[str, Any]]:
     query = (
-        select(Assessment, Reviewer.name)
+        select(Assessment, col(Reviewer.name))
         .join(Claim, col(Claim.id) == Assessment.claim_id)
         .join(Reviewer, col(Reviewer.id) == Assessment.reviewer_id)
         .order_by(col(Assessment.id))
@@ -239,7 +240,7 @@ def _assessment_records(session: Session, flt: ExportFilter) -> Iterator[dict[st
 def _chains(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     chains: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = session.execute(
-        select(ChainHopRow, Source.name)
+        select(ChainHopRow, col(Source.name))
         .outerjoin(Source, col(Source.id) == ChainHopRow.source_id)
         .where(col(ChainHopRow.assessment_id).in_(ids))
         .order_by(col(ChainHopRow.assessment_id), col(ChainHopRow.position))
@@ -329,8 +330,8 @@ class _BundleLoader:
         """No article and no chain hop: the registry is only the seeded starter list, which
         the bundle's registry may replace wholesale (so the round trip is exact)."""
         session = self.session
-        return not session.execute(select(Article.id).limit(1)).first() and not (
-            session.execute(select(ChainHopRow.id).limit(1)).first()
+        return not session.execute(select(col(Article.id)).limit(1)).first() and not (
+            session.execute(select(col(ChainHopRow.id)).limit(1)).first()
         )
 
     def fail(self, line_no: int, message: str) -> InputError:
@@ -443,7 +444,7 @@ class _BundleLoader:
             alias_key = name_key(alias)
             holder = find_source(session, alias)
             if holder is None:
-                session.add(SourceAlias(source_id=source.id, alias=alias, alias_key=alias_key))  # type: ignore[arg-type]
+                session.add(SourceAlias(source_id=row_id(source), alias=alias, alias_key=alias_key))
                 session.flush()
             elif holder.id != source.id:
                 self.summary.notes.append(
@@ -452,18 +453,18 @@ class _BundleLoader:
 
     def _reviewer(self, line_no: int, rec: ReviewerRecord) -> None:
         existing = self.session.execute(
-            select(Reviewer).where(Reviewer.name == rec.name)
+            select(Reviewer).where(col(Reviewer.name) == rec.name)
         ).scalar_one_or_none()
         if existing is not None:
             self.summary.reviewers_matched += 1
-            self.reviewers[rec.name] = existing.id  # type: ignore[assignment]
+            self.reviewers[rec.name] = row_id(existing)
             return
         reviewer = Reviewer(
             name=rec.name, role=rec.role, disabled=rec.disabled, created_at=rec.created_at
         )
         self.session.add(reviewer)
         self.session.flush()
-        self.reviewers[rec.name] = reviewer.id  # type: ignore[assignment]
+        self.reviewers[rec.name] = row_id(reviewer)
 
     def _free_id(self, model: type[Any], wanted: int) -> int | None:
         """The bundle's id if the database has it free, else None (the database picks one)."""
@@ -482,20 +483,20 @@ class _BundleLoader:
         self.explicit_ids = True
         return wanted
 
-    def _stored(self, row: Any) -> int:
+    def _stored(self, row: Article | Claim | Assessment) -> int:
         """The row's id, flushing only when the database has to pick it."""
         if row.id is None:
             self.session.add(row)
             self.session.flush()
         else:
             self.session.add(row)
-        return row.id  # type: ignore[no-any-return]
+        return row_id(row)
 
     def _article(self, line_no: int, rec: ArticleRecord) -> None:
         if rec.id in self.articles:
             raise self.fail(line_no, f"article {rec.id} appears twice")
         existing = self.session.execute(
-            select(Article.id).where(Article.content_hash == rec.content_hash)
+            select(col(Article.id)).where(col(Article.content_hash) == rec.content_hash)
         ).first()
         if existing:
             raise self.fail(
@@ -529,7 +530,7 @@ class _BundleLoader:
         else:
             article_text = self.session.execute(
                 select(func.substr(Article.text, rec.start + 1, rec.end - rec.start)).where(
-                    Article.id == article_id
+                    col(Article.id) == article_id
                 )
             ).scalar_one()
         if article_text != rec.text or len(rec.text) != rec.end - rec.start:
@@ -547,7 +548,9 @@ class _BundleLoader:
 
     def _reviewer_id(self, line_no: int, name: str) -> int:
         if name not in self.reviewers:
-            found = self.session.execute(select(Reviewer.id).where(Reviewer.name == name)).first()
+            found = self.session.execute(
+                select(col(Reviewer.id)).where(col(Reviewer.name) == name)
+            ).first()
             if not found:
                 raise self.fail(line_no, f"reviewer {name!r} is not in the bundle")
             self.reviewers[name] = found[0]

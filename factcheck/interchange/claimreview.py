@@ -53,7 +53,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, and_, select
@@ -67,6 +67,7 @@ from factcheck.export import (
     atomic_text_file,
     release_rows,
 )
+from factcheck.ids import row_id
 from factcheck.models import Article, Assessment, ChainHopRow, Claim, Reviewer, Source
 from factcheck.names import name_key
 from schemas.vocab import CHAIN_SEPARATOR, CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
@@ -157,7 +158,7 @@ def export_claimreview(
     flt = flt or ExportFilter()
     base_url = _checked_base_url(review_base_url)  # refused before the file is opened
     query = (
-        select(Assessment, Claim.text, Reviewer.name, Article)
+        select(Assessment, col(Claim.text), col(Reviewer.name), Article)
         .join(Claim, col(Claim.id) == Assessment.claim_id)
         .join(Article, col(Article.id) == Claim.article_id)
         .join(Reviewer, col(Reviewer.id) == Assessment.reviewer_id)
@@ -194,7 +195,7 @@ def export_claimreview(
 def _chains(session: Session, assessments: list[Assessment]) -> dict[int, tuple[str, str | None]]:
     """(chain text, speaker kind) per assessment: the kind of the chain's origin, else of the
     registry entry named like the speaker."""
-    ids = [a.id for a in assessments]
+    ids = [row_id(a) for a in assessments]
     names: dict[int, list[str]] = {}
     kinds: dict[int, str | None] = {}
     for hop in session.execute(
@@ -204,16 +205,19 @@ def _chains(session: Session, assessments: list[Assessment]) -> dict[int, tuple[
     ).scalars():
         names.setdefault(hop.assessment_id, []).append(hop.name)
         kinds.setdefault(hop.assessment_id, hop.kind)
-    wanted = {name_key(a.speaker): a.id for a in assessments if a.speaker and a.id not in kinds}
+    wanted = {
+        name_key(a.speaker): aid
+        for aid, a in zip(ids, assessments, strict=True)
+        if a.speaker and aid not in kinds
+    }
     if wanted:
         for key, kind in session.execute(
-            select(Source.name_key, Source.kind).where(col(Source.name_key).in_(list(wanted)))
+            select(col(Source.name_key), col(Source.kind)).where(
+                col(Source.name_key).in_(list(wanted))
+            )
         ):
-            kinds[wanted[key]] = kind  # type: ignore[index]
-    return {
-        a.id: (CHAIN_SEPARATOR.join(names.get(a.id, [])), kinds.get(a.id))  # type: ignore[misc]
-        for a in assessments
-    }
+            kinds[wanted[key]] = kind
+    return {aid: (CHAIN_SEPARATOR.join(names.get(aid, [])), kinds.get(aid)) for aid in ids}
 
 
 def _explanation(a: Assessment, chain: str | None = None) -> str:
@@ -319,22 +323,25 @@ def validate_claimreview(obj: Any) -> list[str]:
     return problems
 
 
+def _is_number(value: object) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _rating_problems(rating: dict[str, Any]) -> list[str]:
     problems = []
     if not str(rating.get("alternateName") or "").strip():
         problems.append("reviewRating.alternateName (the verdict text) is missing")
     best, worst = rating.get("bestRating"), rating.get("worstRating")
-    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (best, worst))
-    if not numbers:
+    if not (_is_number(best) and _is_number(worst)):
         problems.append("reviewRating needs numeric bestRating and worstRating")
         return problems
-    if worst >= best:  # type: ignore[operator]
+    if worst >= best:
         problems.append(f"reviewRating.worstRating {worst} is not below bestRating {best}")
     value = rating.get("ratingValue")
     if value is None:
         return problems
     if not isinstance(value, int | float) or isinstance(value, bool):
         problems.append(f"reviewRating.ratingValue {value!r} is not a number")
-    elif not worst <= value <= best:  # type: ignore[operator]
+    elif not worst <= value <= best:
         problems.append(f"reviewRating.ratingValue {value} is outside [{worst}, {best}]")
     return problems

@@ -25,6 +25,7 @@ from sqlmodel import Session, col
 
 from factcheck.assessments import chains_for
 from factcheck.export import ExportFilter, assessment_conditions, atomic_text_file
+from factcheck.ids import id_col, row_id
 from factcheck.interchange.brat import entry_file, is_attribution
 from factcheck.models import Article, Assessment, Claim, Reviewer
 
@@ -53,7 +54,7 @@ def export_quotes(
     flt = flt or ExportFilter()
     count = 0
     with Session(engine) as session, atomic_text_file(Path(path)) as out:
-        query = select(Article.id, Article.source_file).order_by(col(Article.id))
+        query = select(id_col(Article.id), col(Article.source_file)).order_by(col(Article.id))
         if flt.article_ids:
             query = query.where(col(Article.id).in_(flt.article_ids))
         for article_id, source_file in session.execute(query).all():
@@ -74,10 +75,10 @@ def article_quote_records(
     """The quote records of one article: its own file first, then one per other file name
     the same text was annotated under (BRAT entries remember it)."""
     query = (
-        select(Assessment, Reviewer.name, Claim.start, Claim.end, Claim.text)
+        select(Assessment, col(Reviewer.name), col(Claim.start), col(Claim.end), col(Claim.text))
         .join(Claim, col(Claim.id) == Assessment.claim_id)
         .join(Reviewer, col(Reviewer.id) == Assessment.reviewer_id)
-        .where(and_(Claim.article_id == article_id, *assessment_conditions(flt)))
+        .where(and_(col(Claim.article_id) == article_id, *assessment_conditions(flt)))
         .order_by(col(Reviewer.name), col(Claim.start), col(Assessment.id))
     )
     rows = session.execute(query).all()
@@ -128,7 +129,7 @@ def _attributions(
     ordered: list[tuple[tuple[float, int, int], dict[str, Any]]] = []
     seen: set[str] = set()
     for file_name, _reviewer, assessment, entry in items:
-        chain = [hop.model_dump(mode="json") for hop in chains.get(assessment.id, [])]
+        chain = [hop.model_dump(mode="json") for hop in chains.get(row_id(assessment), [])]
         item = {
             "attribution_type": entry.get("attribution_type") or assessment.attribution_type,
             "source": _span_value(entry.get("source")),

@@ -23,6 +23,7 @@ from sqlmodel import Session, col
 from factcheck.assessments import chains_for, save_assessment
 from factcheck.db import read_session, write
 from factcheck.errors import FactcheckError, InputError, describe_validation_error
+from factcheck.ids import row_id
 from factcheck.interchange.cells import unguard
 from factcheck.models import Assessment, Claim
 from factcheck.reviewers import clean_reviewer_name, find_reviewer, get_or_create_reviewer
@@ -208,7 +209,9 @@ def _find_claim(session: Session, row: dict[str, str]) -> Claim:
     if article_id is None or start is None or end is None:
         raise InputError("give claim_id, or article_id with claim_start and claim_end")
     claim = session.execute(
-        select(Claim).where(Claim.article_id == article_id, Claim.start == start, Claim.end == end)
+        select(Claim).where(
+            col(Claim.article_id) == article_id, col(Claim.start) == start, col(Claim.end) == end
+        )
     ).scalar_one_or_none()
     if claim is None:
         raise InputError(f"article {article_id} has no claim at {start}–{end}")
@@ -272,7 +275,8 @@ def _comparable_input(data: AssessmentInput) -> dict[str, Any]:
 
 
 def _comparable_row(session: Session, a: Assessment) -> dict[str, Any]:
-    chain = chains_for(session, [a.id]).get(a.id, [])  # type: ignore[list-item]
+    assessment_id = row_id(a)
+    chain = chains_for(session, [assessment_id]).get(assessment_id, [])
     return {
         "attribution_type": a.attribution_type,
         "speaker": a.speaker,
@@ -303,7 +307,7 @@ def _plan_row(session: Session, row: dict[str, str], row_no: int) -> _Planned:
     claim = _find_claim(session, row)
     change = RowChange(
         row=row_no,
-        claim_id=claim.id,  # type: ignore[arg-type]
+        claim_id=row_id(claim),
         reviewer=reviewer_name,
         final=final,
         action="created",
@@ -314,8 +318,8 @@ def _plan_row(session: Session, row: dict[str, str], row_no: int) -> _Planned:
     if reviewer is not None:
         existing = session.execute(
             select(Assessment).where(
-                Assessment.claim_id == claim.id,
-                Assessment.reviewer_id == reviewer.id,
+                col(Assessment.claim_id) == claim.id,
+                col(Assessment.reviewer_id) == reviewer.id,
                 col(Assessment.is_final) == final,
             )
         ).scalar_one_or_none()

@@ -174,7 +174,7 @@ def remembered(key: str, seconds: float, compute: Callable[[], T]) -> T:
         for old in [k for k, (at, _) in store.items() if now - at > 3600]:
             del store[old]  # searches typed long ago
         stored = store[key] = (now, compute())
-    return stored[1]  # type: ignore[no-any-return]
+    return stored[1]
 
 
 def forget(prefix: str) -> None:
@@ -303,7 +303,7 @@ def require_reviewer() -> Reviewer:
     key = f"reviewer_{name}"
 
     def lookup() -> Reviewer | None:
-        return read(lambda s: find_reviewer(s, name))  # type: ignore[arg-type]
+        return read(lambda s: find_reviewer(s, name))
 
     # Team mode checks the account on every rerun (a disabled account is signed out at once);
     # local mode has no accounts to disable, so the record is kept for a while.
@@ -314,7 +314,7 @@ def require_reviewer() -> Reviewer:
         st.stop()
     if reviewer is None:
         forget(key)
-        reviewer = run_write(lambda s: get_or_create_reviewer(s, name))  # type: ignore[arg-type]
+        reviewer = run_write(lambda s: get_or_create_reviewer(s, name))
     if reviewer is None:
         st.stop()
-    return reviewer  # type: ignore[return-value]
+    return reviewer

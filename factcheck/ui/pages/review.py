@@ -14,6 +14,7 @@ import streamlit as st
 from factcheck import review
 from factcheck.agreement import FIELDS
 from factcheck.errors import FactcheckError
+from factcheck.ids import row_id
 from factcheck.ui.common import (
     ATTRIBUTION_TYPE_OPTIONS,
     CREDIBILITY_OPTIONS,
@@ -64,7 +65,7 @@ ids = list(labels)
 if ss.get("review_article") not in labels:
     preferred = ss.get("article_id")
     ss["review_article"] = preferred if preferred in labels else ids[0]
-article_id: int = st.selectbox("Article", ids, format_func=labels.get, key="review_article")
+article_id: int = st.selectbox("Article", ids, format_func=labels.__getitem__, key="review_article")
 
 try:
     sheet = read(lambda s: review.review_sheet(s, article_id, actor=actor))
@@ -172,14 +173,11 @@ table = pd.DataFrame(
             "claim": c.position if not c.dropped else "dropped",
             "text": c.text[:90],
             **{
-                column(name): cell_text(sheet.cells.get(c.id, {}).get(name))  # type: ignore[arg-type]
+                column(name): cell_text(sheet.cells.get(row_id(c), {}).get(name))
                 for name in sheet.reviewers
             },
-            "final": cell_text(sheet.finals.get(c.id)),  # type: ignore[arg-type]
-            "differs on": ", ".join(
-                FIELD_LABELS[f]
-                for f in sheet.differs.get(c.id, [])  # type: ignore[arg-type]
-            ),
+            "final": cell_text(sheet.finals.get(row_id(c))),
+            "differs on": ", ".join(FIELD_LABELS[f] for f in sheet.differs.get(row_id(c), [])),
         }
         for c in rated_claims
     ]
@@ -200,13 +198,15 @@ st.dataframe(
 
 # ------------------------------------------------------------------ one claim in detail
 claim_labels = {
-    c.id: f"#{c.position} {'⚠ ' if sheet.differs.get(c.id) else ''}{c.text[:80]}"  # type: ignore[arg-type]
+    row_id(c): f"#{c.position} {'⚠ ' if sheet.differs.get(row_id(c)) else ''}{c.text[:80]}"
     for c in rated_claims
 }
-choices = sorted(claim_labels, key=lambda cid: (not sheet.differs.get(cid), cid))  # type: ignore[arg-type]
+choices = sorted(claim_labels, key=lambda cid: (not sheet.differs.get(cid), cid))
 if ss.get("review_claim") not in claim_labels:
     ss["review_claim"] = choices[0]
-claim_id: int = st.selectbox("Claim", choices, format_func=claim_labels.get, key="review_claim")
+claim_id: int = st.selectbox(
+    "Claim", choices, format_func=claim_labels.__getitem__, key="review_claim"
+)
 views = sheet.cells.get(claim_id, {})
 draft, origin = review.starting_point(sheet, claim_id)
 FIELD_ROWS = [
