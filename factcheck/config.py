@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -14,12 +15,18 @@ DEMO_ARTICLE = DATA_DIR / "zerohedge-2025-09-05-nato-troops.txt"
 
 
 class Settings(BaseSettings):
-    """`DATABASE_URL`, `FACTCHECK_MAX_BYTES`, `FACTCHECK_TEAM_MODE` from the environment."""
+    """`DATABASE_URL`, `FACTCHECK_MAX_BYTES`, `FACTCHECK_MAX_CLAIMS`, `FACTCHECK_TEAM_MODE`
+    from the environment."""
 
     model_config = SettingsConfigDict(extra="ignore")
 
     database_url: str | None = None
     factcheck_max_bytes: int = 5_000_000
+    # Claims one article may have. A long feature has a few hundred; a file with more than
+    # this is a book, a data dump or a generated file, refused before its split is finished:
+    # it could not be reviewed claim by claim, and splitting, storing and showing it would
+    # tie up the importer (and the page of whoever opens it) for minutes.
+    factcheck_max_claims: int = Field(default=5_000, ge=1)
     factcheck_team_mode: bool = False
 
 

@@ -13,7 +13,8 @@ import re
 import string
 import unicodedata
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from html import unescape
+from itertools import islice
 from pathlib import PurePath
 
 from factcheck.errors import InputError
@@ -38,6 +39,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 # decoded result is taken for garbage rather than text.
 _MAX_GARBAGE_RATIO = 0.01
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+MAX_TITLE = 300
 
 
 @dataclass
@@ -96,7 +98,9 @@ def decode_article(data: bytes, filename: str, max_bytes: int = 5_000_000) -> De
     text = _tidy(text)
     if not text:
         raise InputError(f"{name} has no text once its markup is removed")
-    return DecodedArticle(text=text, title=title or _first_line(text), html=None, encoding=encoding)
+    return DecodedArticle(
+        text=text, title=_short_title(title) or _first_line(text), html=None, encoding=encoding
+    )
 
 
 # --- bytes -> str ------------------------------------------------------------------------
@@ -230,43 +234,79 @@ def _tidy(text: str) -> str:
 
 def _first_line(text: str) -> str | None:
     line = text.split("\n", 1)[0].strip()
-    return line[:300] or None
+    return line[:MAX_TITLE] or None
+
+
+def _short_title(title: str | None) -> str | None:
+    """A title as an article keeps it: one line of at most MAX_TITLE characters (a heading
+    or <title> can be megabytes long; the database keeps 500)."""
+    return " ".join((title or "").split())[:MAX_TITLE] or None
 
 
 # --- markdown ----------------------------------------------------------------------------
 
+# Every pattern below takes time linear in the line it is given, however the line is made:
+# a file is up to 5 MB, possibly on one line, so a pattern that rescans the rest of the line
+# from each of its many possible starts ("**a **a **a…", "[a](…" unclosed) would run for
+# hours. What may sit inside a span therefore stops at the next delimiter that could end or
+# restart it: each character is scanned from one start only.
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+# An ATX heading; its closing #s are taken off by `_heading_text` (as a pattern, the optional
+# closing sequence was tried from every position of the line: quadratic in a run of spaces).
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
 _LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S+.*$")
 _BLOCKQUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)|!\[([^\]\n]*)\]\[[^\]\n]*\]")
-_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)|\[([^\]\n]+)\]\[[^\]\n]*\]")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>")
+# A link's or image's target: "(url)" (with balanced parentheses one level deep, as in
+# Wikipedia links) or "[ref]". The text in brackets holds no bracket.
+_TARGET = r"(?:\((?:[^()\n]++|\([^()\n]*+\))*+\)|\[[^\[\]\n]*+\])"
+_IMAGE = re.compile(r"!\[([^\[\]\n]*+)\]" + _TARGET)
+_LINK = re.compile(r"\[([^\[\]\n]++)\]" + _TARGET)
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]++)>")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:[^\S\n][^<>\n]*)?/?>")
+# Emphasis: the text between the delimiters never holds the delimiter (a single * or _ may
+# sit inside a word, as in 2*3 or snake_case); group 1 is the text kept.
 _EMPHASIS = (
-    re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"),
-    re.compile(r"(?<![\w*])(\*)(?=\S)(.+?)(?<=\S)\*(?![\w*])"),
-    re.compile(r"(?<![\w_])(_)(?=\S)(.+?)(?<=\S)_(?![\w_])"),
-    re.compile(r"(~~)(?=\S)(.+?)(?<=\S)~~"),
+    re.compile(r"\*\*(?=\S)((?:[^*\n]|\*(?!\*))+?)(?<=\S)\*\*"),
+    re.compile(r"__(?=\S)((?:[^_\n]|_(?!_))+?)(?<=\S)__"),
+    re.compile(r"(?<![\w*])\*(?=\S)((?:[^*\n]|(?<=\w)\*(?=\w))+?)(?<=\S)\*(?![\w*])"),
+    re.compile(r"(?<![\w_])_(?=\S)((?:[^_\n]|(?<=\w)_(?=\w))+?)(?<=\S)_(?![\w_])"),
+    re.compile(r"~~(?=\S)((?:[^~\n]|~(?!~))+?)(?<=\S)~~"),
 )
+# A line without any of these characters (and not starting with a number) is plain prose that
+# no pattern changes: most lines of most articles, passed on as they are.
+_MARKUP_CHARS = re.compile(r"[#=\-*_>+\[!<`~\\]|^\s*\d")
+_INLINE_CHARS = re.compile(r"[!\[<`*_~\\]")
 _CODE = re.compile(r"`([^`\n]+)`")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
 
 
 def _inline(line: str) -> str:
-    """Markdown inline syntax off one line, keeping the words a reader sees."""
+    """Markdown inline syntax off one line (or lines: no pattern spans a line break), keeping
+    the words a reader sees."""
+    if not _INLINE_CHARS.search(line):
+        return line
     line = _IMAGE.sub("", line)  # an image's alt text is not article prose
-    line = _LINK.sub(lambda m: m[1] or m[2], line)
+    line = _LINK.sub(r"\1", line)
     line = _AUTOLINK.sub(r"\1", line)
     line = _TAG.sub("", line)
     line = _CODE.sub(r"\1", line)
     for pattern in _EMPHASIS:
-        line = pattern.sub(r"\2", line)
+        line = pattern.sub(r"\1", line)
     return _ESCAPE.sub(r"\1", line)
+
+
+def _heading_text(rest: str) -> str:
+    """An ATX heading's text: what follows "# ", without a closing run of #s that follows a
+    space ("Title ##" is "Title"; "C#" stays "C#")."""
+    text = rest.rstrip()
+    bare = text.rstrip("#")
+    if bare != text and bare[-1:].isspace():
+        text = bare.rstrip()
+    return text
 
 
 def _clean_markdown(text: str) -> tuple[str, str | None]:
@@ -280,23 +320,31 @@ def _clean_markdown(text: str) -> tuple[str, str | None]:
             if key.strip().lower() == "title" and value.strip():
                 title = value.strip().strip("\"'")
         text = text[front.end() :]
+    # Block syntax line by line; inline syntax (which never spans lines) afterwards over the
+    # whole text at once: one pattern call per pattern, not per line (a million short lines
+    # took 18 s the other way).
     out: list[str] = []
     for line in text.split("\n"):
+        if not _MARKUP_CHARS.search(line):
+            out.append(line)
+            continue
         if _FENCE.match(line) or _LINK_DEF.match(line) or _RULE.match(line):
             continue
-        if _SETEXT.match(line) and out and out[-1].strip():
+        if _SETEXT.match(line) and out and _inline(out[-1]).strip():
             continue  # the underline of a setext heading; the heading text is kept
         heading = _HEADING.match(line)
         if heading:
-            line = _inline(heading[2])
+            line = _heading_text(heading[2])
             if title is None and len(heading[1]) == 1:
-                title = line.strip() or None
+                title = _inline(line).strip() or None
             out.append(line)
             continue
-        line = _BLOCKQUOTE.sub("", line)
-        line = _LIST_ITEM.sub("", line)
-        out.append(_inline(line))
-    return "\n".join(out), title
+        if quote := _BLOCKQUOTE.match(line):
+            line = line[quote.end() :]
+        if item := _LIST_ITEM.match(line):
+            line = line[item.end() :]
+        out.append(line)
+    return _inline("\n".join(out)), title
 
 
 # --- HTML --------------------------------------------------------------------------------
@@ -339,59 +387,102 @@ _SKIP_TAGS = frozenset(
 )
 
 
-class _TextExtractor(HTMLParser):
-    """Plain-text fallback: text outside scripts/styles, a newline per block element.
-
-    Event-driven and non-recursive, so absurdly deep nesting cannot exhaust the stack.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-        self.in_title = False
-        self.title_parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            self.skip += 1
-        elif tag == "title":
-            self.in_title = True
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self.skip = max(0, self.skip - 1)
-        elif tag == "title":
-            self.in_title = False
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.title_parts.append(data)
-        elif not self.skip:
-            self.parts.append(data)
+# The fallback reader's tokens: where a tag's name starts and ends, where its attributes end
+# (quoted values may hold ">"; every quantifier is possessive, so a failed match is never
+# retried from inside itself), and where a script's or style's raw text ends.
+_TAG_OPEN = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)")
+_TAG_REST = re.compile(r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""")
+_RAW_TEXT_TAGS = frozenset(["script", "style"])
+_RAW_TEXT_END = {tag: re.compile(rf"</{tag}(?![^\s/>])[^>]*+>", re.I) for tag in _RAW_TEXT_TAGS}
 
 
 def _strip_tags(html: str) -> tuple[str, str | None]:
-    """(text, title) by the stdlib parser, for when trafilatura finds nothing."""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    """(text, title) for when trafilatura finds nothing: the text outside scripts and styles,
+    a line break at each block element.
+
+    A single forward scan that never looks at a character twice (but for one failed look for
+    a closing quote per quote mark), so any file is read in linear time. Not the standard
+    library's html.parser, which before Python 3.11.13 is quadratic on unclosed constructs
+    (a 120 kB file of `<a b="` took 40 s; 5 MB would take days), and trafilatura finds nothing
+    in exactly such files. Not lxml either: it drops whatever is nested deeper than 256
+    elements. An unclosed comment, tag or script runs to the end of the file, as in browsers.
+    """
+    parts: list[str] = []
+    title_parts: list[str] = []
+    skip = 0  # inside how many elements whose text is not prose (scripts, styles…)
+    in_title = False
+    pos, n = 0, len(html)
+    while pos < n:
+        lt = html.find("<", pos)
+        if lt < 0:
+            lt = n
+        if lt > pos:
+            if in_title:
+                title_parts.append(html[pos:lt])
+            elif not skip:
+                parts.append(html[pos:lt])
+        if lt >= n:
+            break
+        tag = _TAG_OPEN.match(html, lt)
+        if tag is None:
+            if html.startswith("<!--", lt):  # a comment
+                close = html.find("-->", lt + 4)
+                pos = n if close < 0 else close + 3
+            elif html.startswith(("<!", "</", "<?"), lt):  # a declaration or bogus comment
+                close = html.find(">", lt + 2)
+                pos = n if close < 0 else close + 1
+            else:  # a "<" that starts nothing is text
+                if in_title:
+                    title_parts.append("<")
+                elif not skip:
+                    parts.append("<")
+                pos = lt + 1
+            continue
+        rest = _TAG_REST.match(html, tag.end())
+        if rest is not None:
+            pos = rest.end()
+        else:  # an unclosed quote: the tag ends at the next ">", if any
+            close = html.find(">", tag.end())
+            pos = n if close < 0 else close + 1
+        closing, name = bool(tag[1]), tag[2].lower()
+        self_closing = html[pos - 2 : pos] == "/>"
+        if closing:
+            if name in _SKIP_TAGS:
+                skip = max(0, skip - 1)
+            elif name == "title":
+                in_title = False
+            elif name in _BLOCK_TAGS:
+                parts.append("\n")
+        elif self_closing:
+            if name in _BLOCK_TAGS:
+                parts.append("\n")
+        elif name in _RAW_TEXT_TAGS:  # raw text up to its end tag, never prose
+            end = _RAW_TEXT_END[name].search(html, pos)
+            pos = n if end is None else end.end()
+        elif name in _SKIP_TAGS:
+            skip += 1
+        elif name == "title":
+            in_title = True
+        elif name in _BLOCK_TAGS:
+            parts.append("\n")
+    text = unescape("".join(parts))
+    lines = (" ".join(line.split()) for line in text.split("\n"))
     text = "\n".join(line for line in lines if line)
-    title = " ".join("".join(parser.title_parts).split()) or None
+    title = " ".join(unescape("".join(title_parts)).split()) or None
     return text, title
 
 
+# trafilatura spends about 35 µs per element (a 5 MB page of a million <br>: 40 s); a news
+# page has a few thousand. A page with more is left to `_strip_tags` (lxml: 3 s at most).
+MAX_TRAFILATURA_TAGS = 100_000
+_START_TAG = re.compile(r"<[A-Za-z]")
+
+
 def _trafilatura(html: str) -> dict[str, str | None] | None:
-    """Main text and metadata by trafilatura, or None if it finds nothing or fails."""
+    """Main text and metadata by trafilatura, or None if it finds nothing, fails, or the page
+    has more elements than it can go through in a few seconds."""
+    if next(islice(_START_TAG.finditer(html), MAX_TRAFILATURA_TAGS, None), None) is not None:
+        return None
     try:
         import trafilatura
 
@@ -446,7 +537,7 @@ def _from_html(html: str, encoding: str, name: str) -> DecodedArticle:
         published = published[: -len("T00:00")]
     return DecodedArticle(
         text=text,
-        title=title or _first_line(text),
+        title=_short_title(title) or _first_line(text),
         html=html,
         encoding=encoding,
         author=found.get("author"),

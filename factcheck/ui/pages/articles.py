@@ -10,11 +10,11 @@ from sqlmodel import Session
 
 from factcheck import articles as article_service
 from factcheck.articles import ArticleRow
-from factcheck.batch_import import import_many, progress_text
+from factcheck.batch_import import import_uploads, progress_text, split_text
 from factcheck.config import get_settings
-from factcheck.errors import describe_validation_error
+from factcheck.errors import FactcheckError, describe_validation_error
 from factcheck.reviewers import find_reviewer
-from factcheck.textio import SUPPORTED_SUFFIXES, decode_article
+from factcheck.textio import SUPPORTED_SUFFIXES
 from factcheck.ui.common import current_reviewer, engine, forget, read, remembered, run_write
 from schemas.records import ArticleMeta
 
@@ -48,10 +48,20 @@ with st.expander("Import articles", expanded=False):
             except ValueError as error:
                 st.error(describe_validation_error(error))
             else:
-                article = run_write(lambda s: article_service.import_text(s, text, meta))
-                forget("article_total")
-                if article is not None:
-                    st.success(f"Imported article {article.id}: {article.title}")
+                # Split before the write, a large text in a worker process: neither the
+                # database's write lock nor this process's interpreter lock (which every
+                # other reviewer's page needs) is held while it is split.
+                try:
+                    split = split_text(text)
+                except FactcheckError as error:
+                    st.error(str(error), icon="⚠️")
+                else:
+                    article = run_write(
+                        lambda s: article_service.import_text(s, text, meta, split=split)
+                    )
+                    forget("article_total")
+                    if article is not None:
+                        st.success(f"Imported article {article.id}: {article.title}")
     with upload_tab:
         files = st.file_uploader(
             "Article files (.txt, .md, .html)",
@@ -66,16 +76,15 @@ with st.expander("Import articles", expanded=False):
             started = time.monotonic()
             uploads = list(files or [])
             forget("article_total")
-            summary = import_many(
+            # Large files are read and split in a worker process (see import_uploads).
+            summary = import_uploads(
                 engine(),
-                [
-                    (u.name, lambda u=u: decode_article(u.getvalue(), u.name, max_bytes))
-                    for u in uploads
-                ],
+                [(u.name, u.getvalue()) for u in uploads],
                 ArticleMeta(outlet=upload_outlet or None),
                 lambda done: progress.progress(
                     done / len(uploads), text=progress_text(done, len(uploads), started)
                 ),
+                max_bytes=max_bytes,
             )
             imported = [f"{i.title!r} → article {i.article_id}" for i in summary.imported]
             skipped, failed = summary.duplicates, summary.failed
@@ -145,7 +154,10 @@ else:
         width="stretch",
     )
     labels = {r.id: f"{r.id} · {r.title[:80]}" for r in rows}
-    chosen = st.selectbox("Article", list(labels), format_func=labels.get, key="article_choice")
+    choice = st.selectbox(
+        "Article", list(labels), format_func=lambda i: labels[i], key="article_choice"
+    )
+    chosen = int(choice if choice is not None else rows[0].id)  # a list of rows: never empty
     open_col, delete_col = st.columns([1, 1])
     if open_col.button("Annotate", type="primary", key="open_article"):
         open_in_annotate(chosen)
