@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from factcheck.agreement import Rating, agreement_report  # noqa: E402
+from factcheck.domain.agreement import Rating, agreement_report  # noqa: E402
 
 ATTRIBUTION_TYPES = ("direct_quote", "indirect", "mixed", "vague", "anonymous", "unattributed")
 OUTLETS = ("Reuters", "AFP", "AP", "The Guardian", "BBC", "TASS", "Bloomberg", "ZeroHedge")

@@ -143,7 +143,7 @@ def pg_database(server_url: str) -> Iterator[str]:
     from sqlalchemy.engine import make_url
 
     from factcheck.config import normalize_database_url
-    from factcheck.db import make_engine
+    from factcheck.store.engine import make_engine
 
     server_url = normalize_database_url(server_url)
     name = f"factcheck_limits_{uuid.uuid4().hex[:8]}"

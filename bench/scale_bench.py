@@ -134,7 +134,7 @@ def pg_database(admin_url: str) -> Iterator[str]:
     from sqlalchemy.engine import make_url
 
     from factcheck.config import normalize_database_url
-    from factcheck.db import make_engine
+    from factcheck.store.engine import make_engine
 
     admin_url = normalize_database_url(admin_url)
     name = f"factcheck_scale_{uuid.uuid4().hex[:8]}"
@@ -154,7 +154,7 @@ def pg_database(admin_url: str) -> Iterator[str]:
 def pg_server_version(url: str) -> str:
     from sqlalchemy import text
 
-    from factcheck.db import make_engine
+    from factcheck.store.engine import make_engine
 
     engine = make_engine(url, migrate=False)
     with engine.connect() as connection:
@@ -292,9 +292,9 @@ def measure_queries(url: str, project: Project) -> list[Line]:
 def measure_saves(url: str, project: Project, n: int) -> list[Line]:
     from sqlalchemy import text
 
-    from factcheck.assessments import save_assessment
-    from factcheck.db import make_engine, write
-    from factcheck.reviewers import get_or_create_reviewer
+    from factcheck.services.assessments import save_assessment
+    from factcheck.services.reviewers import get_or_create_reviewer
+    from factcheck.store.engine import make_engine, write
     from schemas.records import AssessmentInput
     from schemas.spans import ChainHop
 
@@ -401,8 +401,8 @@ def _status_mb(field: str, pid: int | str = "self") -> float:
 
 
 def worker_export(url: str, path: str) -> dict[str, Any]:
-    from factcheck.db import make_engine
-    from factcheck.export import export_csv
+    from factcheck.interchange.export import export_csv
+    from factcheck.store.engine import make_engine
 
     engine = make_engine(url)
     before = _reset_peak()
@@ -489,9 +489,9 @@ def worker_export_floor(url: str, path: str) -> dict[str, Any]:
 
 
 def measure_agreement(url: str, runs: int) -> list[Line]:
-    from factcheck.agreement import agreement_report
-    from factcheck.agreement_data import ratings_from_db
-    from factcheck.db import make_engine, read_session
+    from factcheck.domain.agreement import agreement_report
+    from factcheck.services.agreement_data import ratings_from_db
+    from factcheck.store.engine import make_engine, read_session
 
     engine = make_engine(url)
     count = 0
@@ -531,12 +531,12 @@ def measure_import(url: str, limit: int | None) -> list[Line]:
     name = "Import + split + suggest PolNeAR train"
     if not POLNEAR.is_dir():
         return [Line(name, f"skipped: {POLNEAR} not found", "≥ 20 articles/s", None)]
-    from factcheck import annotation
-    from factcheck.articles import get_article, read_article_file
-    from factcheck.batch_import import BatchSummary, import_many
-    from factcheck.claims import list_claims
     from factcheck.config import get_settings
-    from factcheck.db import make_engine, read_session
+    from factcheck.services import workspace as annotation
+    from factcheck.services.articles import get_article, read_article_file
+    from factcheck.services.batch import BatchSummary, import_many
+    from factcheck.services.claims import list_claims
+    from factcheck.store.engine import make_engine, read_session
     from schemas.records import ArticleMeta
 
     files = sorted(POLNEAR.glob("*.txt"))[:limit]
@@ -603,7 +603,7 @@ def _tree_rss_mb(pid: int) -> float:
 
 
 def measure_server(url: str, project: Project) -> list[Line]:
-    from factcheck.ui.server import CHROMIUM, CHROMIUM_ARGS, streamlit_command
+    from tests.support.server import CHROMIUM, CHROMIUM_ARGS, streamlit_command
 
     name = "Server RSS after opening every page once"
     try:
@@ -687,7 +687,7 @@ def _wait_idle(page: Any) -> None:
 
 
 def run_engine(label: str, url: str, args: argparse.Namespace, size: Size) -> list[Line]:
-    from factcheck.db import make_engine
+    from factcheck.store.engine import make_engine
 
     wanted = set(args.only.split(",")) if args.only else set(LINES)
     print(f"[{label}] building the project…", file=sys.stderr)

@@ -22,8 +22,8 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from factcheck.names import name_key
-from factcheck.textio import content_hash
+from factcheck.domain.names import name_key
+from factcheck.domain.textio import content_hash
 
 BIG_ARTICLE_CLAIMS = 300
 BIG_ARTICLE_HALF = BIG_ARTICLE_CLAIMS // 2

@@ -1,4 +1,4 @@
-"""Train the packaged attribution tagger (factcheck/attribution_model/weights.npz) on PolNeAR.
+"""Train the packaged attribution tagger (factcheck/suggest/model/weights.npz) on PolNeAR.
 
     python bench/train_attribution.py [--corpus DIR] [--epochs-cue N] [--epochs-role N]
                                       [--out PATH] [--keep-cue | --keep-role] [--cross-fit]
@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from attribution_bench import gold_files, parse_ann, prf, score_article  # noqa: E402
 
-from factcheck import attribution_model as am  # noqa: E402
 from factcheck.suggest import _paragraphs, _quote_spans, _sentences  # noqa: E402
+from factcheck.suggest import model as am  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 

@@ -11,4 +11,5 @@ start_postgres
 bash scripts/setup.sh requirements-dev.txt
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/python -m mypy
 exec .venv/bin/python -m pytest -n "${FACTCHECK_TEST_WORKERS:-2}" "$@"

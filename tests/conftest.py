@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from factcheck.db import make_engine
+from factcheck.store.engine import make_engine
 
 PG_URL = os.environ.get("FACTCHECK_TEST_PG_URL")
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,8 +65,8 @@ TABLES = (
 
 
 def _reset_postgres(url: str) -> None:
-    from factcheck.db import write
-    from factcheck.sources import seed_starter_sources
+    from factcheck.services.sources import seed_starter_sources
+    from factcheck.store.engine import write
 
     engine = make_engine(url)
     with engine.begin() as connection:
@@ -112,7 +112,7 @@ def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 at its cheapest: the tests check the logic, not the hash's cost."""
     from argon2 import PasswordHasher
 
-    from factcheck import reviewers
+    from factcheck.services import reviewers
 
     monkeypatch.setattr(
         reviewers, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)

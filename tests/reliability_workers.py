@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from factcheck import assessments, claims
-from factcheck.chains import build_chain
-from factcheck.db import make_engine, write
-from factcheck.reviewers import get_or_create_reviewer
+from factcheck.domain.chains import build_chain
+from factcheck.services import assessments, claims
+from factcheck.services.reviewers import get_or_create_reviewer
+from factcheck.store.engine import make_engine, write
 from schemas.records import AssessmentInput
 
 RELIABILITY = "ABCDE"

@@ -5,9 +5,9 @@ exporter and importer.
 
 Every exporter takes `(engine, out_path, flt, progress)` and returns how many records (or,
 for BRAT, .ann files) it wrote; `progress(count_so_far)` is called as it goes, like
-`factcheck.export.export_csv`. BRAT's `out_path` is a folder.
+`factcheck.interchange.export.export_csv`. BRAT's `out_path` is a folder.
 
-The names below are loaded on first use: `factcheck.export`, which every format builds on,
+The names below are loaded on first use: `factcheck.interchange.export`, which every format builds on,
 itself uses `factcheck.interchange.cells`, and importing every format here on the way would be
 an import cycle.
 """

@@ -31,19 +31,19 @@ from typing import Any
 from sqlalchemy import Engine, and_, false, select
 from sqlmodel import Session, col
 
-from factcheck import access
-from factcheck.articles import find_by_hash, import_text, split_article
 from factcheck.config import get_settings
-from factcheck.db import write
-from factcheck.display import quote_name
+from factcheck.domain.display import quote_name
+from factcheck.domain.scoring import sourcing_score
+from factcheck.domain.split import SplitResult
+from factcheck.domain.textio import content_hash
 from factcheck.errors import InputError
-from factcheck.export import ExportFilter, assessment_conditions, atomic_text_file
 from factcheck.ids import id_col, row_id
-from factcheck.models import Article, Assessment, Claim, Reviewer, utcnow
-from factcheck.reviewers import clean_reviewer_name, get_or_create_reviewer
-from factcheck.scoring import sourcing_score
-from factcheck.split import SplitResult
-from factcheck.textio import content_hash
+from factcheck.interchange.export import ExportFilter, assessment_conditions, atomic_text_file
+from factcheck.services import access
+from factcheck.services.articles import find_by_hash, import_text, split_article
+from factcheck.services.reviewers import clean_reviewer_name, get_or_create_reviewer
+from factcheck.store.engine import write
+from factcheck.store.models import Article, Assessment, Claim, Reviewer, utcnow
 from schemas.records import ArticleMeta
 from schemas.vocab import AttributionType
 

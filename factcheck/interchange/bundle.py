@@ -25,12 +25,19 @@ from sqlalchemy import Engine, and_, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete
 
-from factcheck import access
-from factcheck.db import is_sqlite, write
+from factcheck.domain.names import name_key
 from factcheck.errors import InputError, describe_validation_error
-from factcheck.export import ExportFilter, assessment_conditions, atomic_text_file, release_rows
 from factcheck.ids import row_id
-from factcheck.models import (
+from factcheck.interchange.export import (
+    ExportFilter,
+    assessment_conditions,
+    atomic_text_file,
+    release_rows,
+)
+from factcheck.services import access
+from factcheck.services.sources import find_source
+from factcheck.store.engine import is_sqlite, write
+from factcheck.store.models import (
     Article,
     Assessment,
     ChainHopRow,
@@ -39,8 +46,6 @@ from factcheck.models import (
     Source,
     SourceAlias,
 )
-from factcheck.names import name_key
-from factcheck.sources import find_source
 from schemas.bundle import (
     BUNDLE_FORMAT,
     BUNDLE_VERSION,

@@ -59,17 +59,17 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine, and_, select
 from sqlmodel import Session, col
 
+from factcheck.domain.names import name_key
 from factcheck.errors import InputError
-from factcheck.export import (
+from factcheck.ids import row_id
+from factcheck.interchange.export import (
     BATCH_ROWS,
     ExportFilter,
     assessment_conditions,
     atomic_text_file,
     release_rows,
 )
-from factcheck.ids import row_id
-from factcheck.models import Article, Assessment, ChainHopRow, Claim, Reviewer, Source
-from factcheck.names import name_key
+from factcheck.store.models import Article, Assessment, ChainHopRow, Claim, Reviewer, Source
 from schemas.vocab import CHAIN_SEPARATOR, CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
 
 ExportProgress = Callable[[int], None]

@@ -2,7 +2,7 @@
 `factcheck export` (both read `formats.FORMATS`), written to a temporary place and read back
 (a folder format as a .zip), so the UI never has a second implementation of a format. The
 temporary place is a locked folder in the system's temp folder: one left by a process that was
-killed is removed by the next download (the rule is in factcheck.export)."""
+killed is removed by the next download (the rule is in factcheck.interchange.export)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from factcheck.export import ExportFilter, scratch_folder
+from factcheck.interchange.export import ExportFilter, scratch_folder
 from factcheck.interchange.formats import FORMATS
 
 

@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from factcheck.export import ExportFilter, export_csv
 from factcheck.interchange.brat import export_brat, import_brat
 from factcheck.interchange.bundle import export_bundle, import_bundle
 from factcheck.interchange.claimreview import export_claimreview
+from factcheck.interchange.export import ExportFilter, export_csv
 from factcheck.interchange.quotes import export_quotes
 from factcheck.interchange.ratings_csv import merge_ratings_csv
 

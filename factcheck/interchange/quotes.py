@@ -23,11 +23,11 @@ from typing import Any
 from sqlalchemy import Engine, and_, select
 from sqlmodel import Session, col
 
-from factcheck.assessments import chains_for
-from factcheck.export import ExportFilter, assessment_conditions, atomic_text_file
 from factcheck.ids import id_col, row_id
 from factcheck.interchange.brat import entry_file, is_attribution
-from factcheck.models import Article, Assessment, Claim, Reviewer
+from factcheck.interchange.export import ExportFilter, assessment_conditions, atomic_text_file
+from factcheck.services.assessments import chains_for
+from factcheck.store.models import Article, Assessment, Claim, Reviewer
 
 ExportProgress = Callable[[int], None]
 HUMAN_SCORE = 100  # a reviewer's attribution is not a guess

@@ -20,13 +20,13 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
-from factcheck.assessments import chains_for, save_assessment
-from factcheck.db import read_session, write
 from factcheck.errors import FactcheckError, InputError, describe_validation_error
 from factcheck.ids import row_id
 from factcheck.interchange.cells import unguard
-from factcheck.models import Assessment, Claim
-from factcheck.reviewers import clean_reviewer_name, find_reviewer, get_or_create_reviewer
+from factcheck.services.assessments import chains_for, save_assessment
+from factcheck.services.reviewers import clean_reviewer_name, find_reviewer, get_or_create_reviewer
+from factcheck.store.engine import read_session, write
+from factcheck.store.models import Assessment, Claim
 from schemas.records import AssessmentInput
 from schemas.vocab import CHAIN_SEPARATOR
 

@@ -15,11 +15,11 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
-from factcheck.articles import import_text, meta_for
-from factcheck.db import write
+from factcheck.domain.textio import DecodedArticle, decode_article
 from factcheck.errors import InputError
-from factcheck.models import Article
-from factcheck.textio import DecodedArticle, decode_article
+from factcheck.services.articles import import_text, meta_for
+from factcheck.store.engine import write
+from factcheck.store.models import Article
 from schemas.records import ArticleMeta
 
 DEFAULT_MAX_BYTES = 5_000_000

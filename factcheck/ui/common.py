@@ -20,12 +20,17 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from factcheck import access
 from factcheck.config import describe_database, get_settings, normalize_database_url
-from factcheck.db import make_engine, read_session, write
 from factcheck.errors import DatabaseUnavailable, FactcheckError, describe_validation_error
-from factcheck.models import Reviewer
-from factcheck.reviewers import find_reviewer, get_or_create_reviewer, list_reviewers, sign_in
+from factcheck.services import access
+from factcheck.services.reviewers import (
+    find_reviewer,
+    get_or_create_reviewer,
+    list_reviewers,
+    sign_in,
+)
+from factcheck.store.engine import make_engine, read_session, write
+from factcheck.store.models import Reviewer
 from schemas.vocab import (
     CREDIBILITY_MEANINGS,
     RELIABILITY_MEANINGS,
@@ -67,7 +72,7 @@ access.set_actor_provider(_signed_in_actor)
 def _log_sign_ins() -> None:
     """Sign-ins and refusals go to the server's log with a timestamp (Streamlit configures only
     its own loggers); passwords are never logged."""
-    auth_log = logging.getLogger("factcheck.reviewers")
+    auth_log = logging.getLogger("factcheck.services.reviewers")
     if not auth_log.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

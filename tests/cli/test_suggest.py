@@ -10,8 +10,8 @@ import click.testing
 import pytest
 from click.testing import CliRunner
 
-from factcheck.articles import read_article_file
 from factcheck.cli import cli
+from factcheck.services.articles import read_article_file
 from tests.conftest import DEMO_TEXT
 
 ATTRIBUTION_KEYS = {"attribution_type", "source", "cue", "content", "chain", "score"}

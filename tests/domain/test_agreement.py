@@ -14,16 +14,22 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import Session, col, select
 
-from factcheck.agreement import FIELDS, Rating, agreement_report, chain_agreement, cohen_kappa
-from factcheck.agreement_data import ratings_from_csv, ratings_from_db
-from factcheck.articles import import_text
-from factcheck.assessments import save_assessment
 from factcheck.cli import cli
-from factcheck.db import make_engine, read_session, write
+from factcheck.domain.agreement import (
+    FIELDS,
+    Rating,
+    agreement_report,
+    chain_agreement,
+    cohen_kappa,
+)
 from factcheck.errors import InputError
-from factcheck.export import CSV_COLUMNS
-from factcheck.models import Claim
-from factcheck.reviewers import get_or_create_reviewer
+from factcheck.interchange.export import CSV_COLUMNS
+from factcheck.services.agreement_data import ratings_from_csv, ratings_from_db
+from factcheck.services.articles import import_text
+from factcheck.services.assessments import save_assessment
+from factcheck.services.reviewers import get_or_create_reviewer
+from factcheck.store.engine import make_engine, read_session, write
+from factcheck.store.models import Claim
 from schemas.records import ArticleMeta, AssessmentInput
 from schemas.spans import ChainHop
 from tests.conftest import DEMO_TEXT
@@ -561,6 +567,6 @@ def test_json_shape_and_text_table(db_url: str) -> None:
 
 
 def test_csv_columns_the_reader_needs_are_in_the_export() -> None:
-    from factcheck.agreement_data import CSV_REQUIRED
+    from factcheck.services.agreement_data import CSV_REQUIRED
 
     assert set(CSV_REQUIRED) | {"final", "article_id"} <= set(CSV_COLUMNS)

@@ -9,12 +9,13 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from factcheck import agreement, names, review, source_names, sources
-from factcheck.agreement import Rating, chain_agreement
-from factcheck.assessments import AssessmentView
+from factcheck.domain import agreement, names, source_names
+from factcheck.domain.agreement import Rating, chain_agreement
+from factcheck.domain.names import name_key
 from factcheck.interchange import bundle, claimreview
-from factcheck.models import Assessment
-from factcheck.names import name_key
+from factcheck.services import review, sources
+from factcheck.services.assessments import AssessmentView
+from factcheck.store.models import Assessment
 from schemas.spans import ChainHop
 from schemas.vocab import SourceKind
 

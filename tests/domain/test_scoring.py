@@ -1,4 +1,4 @@
-"""The suggested sourcing score (factcheck/scoring.py), by its README promises, as properties
+"""The suggested sourcing score (factcheck/domain/scoring.py), by its README promises, as properties
 over generated chains: a longer chain never scores higher, all else equal; an intermediary
 always costs something; the score stays within 0–100; every deduction is listed as a reason."""
 
@@ -9,7 +9,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from factcheck.scoring import sourcing_score
+from factcheck.domain.scoring import sourcing_score
 from schemas.spans import ChainHop
 from schemas.vocab import AttributionType, Relation, SourceKind
 

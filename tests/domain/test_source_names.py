@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.errors import InputError
-from factcheck.source_names import (
+from factcheck.domain.source_names import (
     SourceDirectory,
     StarterSource,
     load_starter_sources,
     starter_directory,
 )
+from factcheck.errors import InputError
 from schemas.vocab import RELIABILITY_GRADES, SourceKind
 
 

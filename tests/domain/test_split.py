@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factcheck.split import ClaimSpan, SplitResult, _char_spans, split_into_claims
+from factcheck.domain.split import ClaimSpan, SplitResult, _char_spans, split_into_claims
 from schemas.vocab import ClaimKind
 from tests.conftest import ROOT
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from factcheck.domain.split import split_into_claims
+from factcheck.domain.textio import SUPPORTED_SUFFIXES, DecodedArticle, content_hash, decode_article
 from factcheck.errors import InputError
-from factcheck.split import split_into_claims
-from factcheck.textio import SUPPORTED_SUFFIXES, DecodedArticle, content_hash, decode_article
 from tests.conftest import ROOT
 
 DATA = ROOT / "data"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.ui.server import CHROMIUM, CHROMIUM_ARGS, streamlit_command
 from tests.conftest import ROOT
+from tests.support.server import CHROMIUM, CHROMIUM_ARGS, streamlit_command
 
 ARTIFACTS = ROOT / "test-artifacts"
 VIEWPORT = {"width": 1280, "height": 800}

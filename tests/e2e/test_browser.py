@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.ui.server import CHROMIUM
 from tests.conftest import DEMO_TEXT
 from tests.e2e.conftest import ARTIFACTS, choose, import_pasted, wait_idle
+from tests.support.server import CHROMIUM
 
 pytestmark = pytest.mark.browser
 

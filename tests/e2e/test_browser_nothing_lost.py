@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from factcheck.coverage import uncovered_text
-from factcheck.db import make_engine
-from factcheck.models import Assessment, Claim
+from factcheck.domain.coverage import uncovered_text
+from factcheck.store.engine import make_engine
+from factcheck.store.models import Assessment, Claim
 from tests.conftest import DEMO_TEXT
 from tests.e2e.conftest import ARTIFACTS, choose, import_pasted, wait_idle
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-import factcheck.export
 import factcheck.interchange.bundle
 import factcheck.interchange.claimreview
-from factcheck.db import make_engine
+import factcheck.interchange.export
+from factcheck.store.engine import make_engine
 from tests.cli.test_cli import Cli
 from tests.interchange.test_bundle import build_project
 
@@ -181,7 +181,7 @@ def test_exports_stream_in_batches_with_the_same_result(
     run = Cli(sqlite_url)
     for fmt in ("csv", "jsonl", "claimreview"):
         _export(run, fmt, tmp_path / f"whole.{fmt}")
-    monkeypatch.setattr(factcheck.export, "BATCH_ROWS", 1)
+    monkeypatch.setattr(factcheck.interchange.export, "BATCH_ROWS", 1)
     monkeypatch.setattr(factcheck.interchange.claimreview, "BATCH_ROWS", 1)
     monkeypatch.setattr(factcheck.interchange.bundle, "BATCH", 1)
     monkeypatch.setattr(factcheck.interchange.bundle, "ARTICLE_BATCH", 1)

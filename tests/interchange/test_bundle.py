@@ -18,14 +18,14 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
-from factcheck import articles as article_service
-from factcheck import claims as claim_service
-from factcheck.assessments import save_assessment
-from factcheck.db import make_engine, write
 from factcheck.interchange.bundle import export_bundle, import_bundle
-from factcheck.models import Article, Assessment, Claim, Reviewer
-from factcheck.reviewers import get_or_create_reviewer
-from factcheck.sources import add_source
+from factcheck.services import articles as article_service
+from factcheck.services import claims as claim_service
+from factcheck.services.assessments import save_assessment
+from factcheck.services.reviewers import get_or_create_reviewer
+from factcheck.services.sources import add_source
+from factcheck.store.engine import make_engine, write
+from factcheck.store.models import Article, Assessment, Claim, Reviewer
 from schemas.bundle import BUNDLE_VERSION
 from schemas.records import ArticleMeta, AssessmentInput
 from schemas.vocab import Role

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.db import make_engine
 from factcheck.interchange.claimreview import rating_value, validate_claimreview
+from factcheck.store.engine import make_engine
 from tests.cli.test_cli import Cli
 from tests.interchange.test_bundle import build_project
 

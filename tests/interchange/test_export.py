@@ -1,4 +1,4 @@
-"""The ratings CSV (factcheck/export.py) against README's "Ratings CSV (contract)": the columns
+"""The ratings CSV (factcheck/interchange/export.py) against README's "Ratings CSV (contract)": the columns
 and their order as the README's table lists them, the file format (UTF-8, CRLF, RFC 4180
 quoting), what the cells hold, formula-safe text cells, and the article and reviewer filters,
 on each engine, through the service and through `factcheck export`."""
@@ -16,10 +16,10 @@ from sqlalchemy import Engine
 from sqlalchemy import text as sql
 from sqlmodel import Session
 
-from factcheck import articles, assessments, claims
-from factcheck.db import read_session, write
-from factcheck.export import ExportFilter, csv_bytes
-from factcheck.reviewers import get_or_create_reviewer
+from factcheck.interchange.export import ExportFilter, csv_bytes
+from factcheck.services import articles, assessments, claims
+from factcheck.services.reviewers import get_or_create_reviewer
+from factcheck.store.engine import read_session, write
 from schemas.records import ArticleMeta, AssessmentInput
 from schemas.spans import ChainHop
 from schemas.vocab import AttributionType, Relation, SourceKind

@@ -13,14 +13,15 @@ from pathlib import Path
 import click
 import pytest
 
-from factcheck import cli_common, cli_interchange
 from factcheck.cli import cli
-from factcheck.db import make_engine
-from factcheck.export import ExportFilter
+from factcheck.cli import common as cli_common
+from factcheck.cli import interchange as cli_interchange
 from factcheck.interchange import download
 from factcheck.interchange.cells import FORMULA_TRIGGERS, guard_cells, unguard
+from factcheck.interchange.export import ExportFilter
 from factcheck.interchange.formats import FORMATS
-from factcheck.models import Assessment
+from factcheck.store.engine import make_engine
+from factcheck.store.models import Assessment
 from factcheck.ui import common
 from schemas.vocab import (
     CREDIBILITY_MEANINGS,
@@ -112,7 +113,7 @@ def test_the_formula_guard_and_its_inverse(start: str) -> None:
 
 
 def test_one_progress_bar_for_every_command() -> None:
-    import factcheck.cli as cli_module
+    import factcheck.cli.commands as cli_module
 
     assert cli_module.ProgressBar is cli_common.ProgressBar
     assert cli_interchange.ProgressBar is cli_common.ProgressBar

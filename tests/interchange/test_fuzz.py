@@ -18,14 +18,14 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from factcheck import articles
-from factcheck.db import make_engine, write
+from factcheck.domain.split import split_into_claims
+from factcheck.domain.textio import decode_article
 from factcheck.errors import FactcheckError
 from factcheck.interchange import import_brat, import_bundle, merge_ratings_csv
-from factcheck.models import Article, Assessment, Claim
-from factcheck.split import split_into_claims
+from factcheck.services import articles
+from factcheck.store.engine import make_engine, write
+from factcheck.store.models import Article, Assessment, Claim
 from factcheck.suggest import suggest_attributions
-from factcheck.textio import decode_article
 from schemas.records import ArticleMeta
 from schemas.spans import Span
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from factcheck.db import make_engine
+from factcheck.store.engine import make_engine
 from tests.cli.test_cli import Cli
 from tests.conftest import ROOT
 
@@ -188,7 +188,7 @@ def test_claimreview_refuses_a_review_url_that_is_not_http(
 HOLD_FILE = """
 import sys
 from pathlib import Path
-from factcheck.export import atomic_text_file
+from factcheck.interchange.export import atomic_text_file
 with atomic_text_file(Path(sys.argv[1])) as out:
     out.write("from the export that was still running\\n")
     out.flush()
@@ -198,7 +198,7 @@ with atomic_text_file(Path(sys.argv[1])) as out:
 HOLD_FOLDER = """
 import sys
 from pathlib import Path
-from factcheck.export import atomic_folder
+from factcheck.interchange.export import atomic_folder
 with atomic_folder(Path(sys.argv[1])) as staging:
     (staging / "text").mkdir()
     (staging / "text" / "a.txt").write_text("half", encoding="utf-8")
@@ -208,8 +208,8 @@ with atomic_folder(Path(sys.argv[1])) as staging:
 HOLD_BACKUP = """
 import sys
 from pathlib import Path
-from factcheck import backup
-from factcheck.db import make_engine
+from factcheck.services import backup
+from factcheck.store.engine import make_engine
 copy = backup._sqlite_backup
 def slow(engine, temp):
     copy(engine, temp)
@@ -221,7 +221,7 @@ backup.backup_database(make_engine(sys.argv[2]), Path(sys.argv[1]))
 HOLD_DOWNLOAD = """
 import dataclasses
 import sys
-from factcheck.db import make_engine
+from factcheck.store.engine import make_engine
 from factcheck.interchange import download
 real = download.FORMATS["quotes"].exporter
 def slow(engine, path, flt, progress):
@@ -268,7 +268,7 @@ def _temps(folder: Path, name: str) -> list[Path]:
 
 def _age(paths: list[Path], seconds: float = 3600) -> None:
     """Make the temp files look `seconds` old: killed a while ago (a temp file younger than
-    the grace period is kept even without a lock, see factcheck.export)."""
+    the grace period is kept even without a lock, see factcheck.interchange.export)."""
     moment = time.time() - seconds
     for path in paths:
         os.utime(path, (moment, moment), follow_symlinks=False)
@@ -364,7 +364,7 @@ def test_folder_export_killed_between_its_renames_gets_the_old_folder_back(
     (aside / "corpus" / "text").mkdir(parents=True)
     (aside / "corpus" / "text" / "kept.txt").write_text("the earlier export", encoding="utf-8")
     _age([aside])
-    from factcheck.export import atomic_folder
+    from factcheck.interchange.export import atomic_folder
 
     with pytest.raises(RuntimeError, match="this export fails"), atomic_folder(out):
         raise RuntimeError("this export fails")

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from factcheck.config import get_settings
-from factcheck.db import make_engine
 from factcheck.errors import InputError
-from factcheck.models import Article, Assessment, Reviewer
+from factcheck.store.engine import make_engine
+from factcheck.store.models import Article, Assessment, Reviewer
 from tests.cli.test_cli import Cli
 from tests.conftest import DEMO_TEXT
 from tests.interchange.test_brat import ANN, TEXT
@@ -253,7 +253,7 @@ def test_export_and_backup_paths_are_printed_quoted(sqlite_url: str, tmp_path: P
 
 @given(st.text())
 def test_quoted_names_are_one_printable_line(name: str) -> None:
-    from factcheck.display import one_line, quote_name
+    from factcheck.domain.display import one_line, quote_name
 
     quoted = quote_name(name)
     assert quoted.isprintable()

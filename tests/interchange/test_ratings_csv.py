@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from factcheck.db import make_engine
+from factcheck.store.engine import make_engine
 from tests.cli.test_cli import Cli
 from tests.interchange.test_bundle import build_project
 

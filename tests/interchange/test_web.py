@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from factcheck.db import make_engine
-from factcheck.models import Article
+from factcheck.store.engine import make_engine
+from factcheck.store.models import Article
 from tests.cli.test_cli import Cli
 
 STORY = """<!DOCTYPE html>

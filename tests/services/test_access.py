@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from factcheck import access, articles, assessments, claims, review, reviewers
-from factcheck.db import read_session, write
 from factcheck.errors import AuthError, InputError, NotFoundError, PermissionDenied
-from factcheck.models import Assessment, Claim, Reviewer, utcnow
+from factcheck.services import access, articles, assessments, claims, review, reviewers
+from factcheck.store.engine import read_session, write
+from factcheck.store.models import Assessment, Claim, Reviewer, utcnow
 from schemas.records import ArticleMeta, AssessmentInput
 from schemas.spans import ChainHop
 
@@ -275,7 +275,7 @@ def test_only_admins_manage_reviewers_and_delete(engine: Engine, desk: dict) -> 
 
 
 def test_only_admins_manage_the_sources_registry(engine: Engine, desk: dict) -> None:
-    from factcheck import sources
+    from factcheck.services import sources
 
     for who in ("ana", "judge"):
         with access.acting_as(desk[who]):
@@ -323,7 +323,7 @@ def test_passwords_are_hashed_and_sign_in_locks_after_failures(
         stored = reviewers.get_reviewer(session, "ana").password_hash
     assert stored and PASSWORD not in stored and stored.startswith("$argon2")
     assert reviewers.sign_in(engine, "ana", PASSWORD).name == "ana"
-    caplog.set_level(logging.INFO, logger="factcheck.reviewers")
+    caplog.set_level(logging.INFO, logger="factcheck.services.reviewers")
     for _ in range(reviewers.MAX_FAILED_SIGNINS - 1):
         with pytest.raises(AuthError, match="wrong name or password"):
             reviewers.sign_in(engine, "ana", "guess")
@@ -466,7 +466,7 @@ def _exported_reviewers(engine: Engine, who: access.Actor | None) -> list[str]:
     import csv
     import io
 
-    from factcheck.export import csv_bytes
+    from factcheck.interchange.export import csv_bytes
 
     with access.acting_as(who), read_session(engine) as session:
         rows = csv.DictReader(io.StringIO(csv_bytes(session).decode("utf-8")))

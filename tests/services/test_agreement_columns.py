@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, delete
 from sqlmodel import Session
 
-from factcheck.agreement import Rating, RatingTable, agreement_report, chain_agreement
-from factcheck.agreement_data import intern_runs, ratings_from_db
-from factcheck.db import make_engine, read_session, write
-from factcheck.models import Article, Assessment, ChainHopRow, Claim, Reviewer
+from factcheck.domain.agreement import Rating, RatingTable, agreement_report, chain_agreement
+from factcheck.services.agreement_data import intern_runs, ratings_from_db
+from factcheck.store.engine import make_engine, read_session, write
+from factcheck.store.models import Article, Assessment, ChainHopRow, Claim, Reviewer
 
 SETTINGS = settings(
     max_examples=30,

@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from factcheck import articles, batch_import
-from factcheck.articles import read_article_file
-from factcheck.batch_import import PARALLEL_MIN_FILES, import_many, progress_text
-from factcheck.db import make_engine
-from factcheck.models import Article, Claim
-from factcheck.split import SplitResult, split_into_claims
+from factcheck.domain.split import SplitResult, split_into_claims
+from factcheck.services import articles
+from factcheck.services import batch as batch_import
+from factcheck.services.articles import read_article_file
+from factcheck.services.batch import PARALLEL_MIN_FILES, import_many, progress_text
+from factcheck.store.engine import make_engine
+from factcheck.store.models import Article, Claim
 from schemas.records import ArticleMeta
 
 

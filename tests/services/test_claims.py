@@ -1,4 +1,4 @@
-"""The claim-boundary service (factcheck/claims.py) on each engine, for what the property tests
+"""The claim-boundary service (factcheck/services/claims.py) on each engine, for what the property tests
 of test_storage.py and test_history.py do not pin down: which claims `merge` with `other_id`
 accepts, split offsets outside the claim, restoring a claim that would overlap another, and
 positions renumbered 1..n after every kind of edit (and used in messages). A refused edit
@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from factcheck import articles, claims
-from factcheck.db import read_session, write
 from factcheck.errors import InputError, NotFoundError
-from factcheck.models import Claim, HistoryEntry
+from factcheck.services import articles, claims
+from factcheck.store.engine import read_session, write
+from factcheck.store.models import Claim, HistoryEntry
 from schemas.records import ArticleMeta
 
 TEXT = (

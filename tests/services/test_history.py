@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from factcheck import articles, assessments, claims, history
-from factcheck.coverage import difference, uncovered_text, union
-from factcheck.db import make_engine, read_session, write
+from factcheck.domain.coverage import difference, uncovered_text, union
 from factcheck.errors import EmptyFormError, InputError, StaleAssessmentError
-from factcheck.models import Assessment, Claim, HistoryEntry
-from factcheck.reviewers import get_or_create_reviewer
+from factcheck.services import articles, assessments, claims, history
+from factcheck.services.reviewers import get_or_create_reviewer
+from factcheck.store.engine import make_engine, read_session, write
+from factcheck.store.models import Assessment, Claim, HistoryEntry
 from schemas.records import ArticleMeta, AssessmentInput
 from tests.conftest import DEMO_TEXT
 
@@ -421,8 +421,8 @@ def test_cli_history_undo_and_versioned_rate(db_url: str, demo_text: str) -> Non
 def test_drafts_are_kept_private_and_go_with_the_save(
     engine: Engine, demo_text: str, team: None
 ) -> None:
-    from factcheck import drafts
     from factcheck.errors import PermissionDenied
+    from factcheck.services import drafts
     from tests.services.test_access import add, import_article
 
     article_id, _ = import_article(engine, demo_text)

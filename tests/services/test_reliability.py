@@ -19,12 +19,12 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from factcheck import articles, claims
-from factcheck.agreement import agreement_report
-from factcheck.agreement_data import ratings_from_db
-from factcheck.db import make_engine, write
-from factcheck.models import Article, Assessment, ChainHopRow, Claim, Reviewer
-from factcheck.split import split_into_claims
+from factcheck.domain.agreement import agreement_report
+from factcheck.domain.split import split_into_claims
+from factcheck.services import articles, claims
+from factcheck.services.agreement_data import ratings_from_db
+from factcheck.store.engine import make_engine, write
+from factcheck.store.models import Article, Assessment, ChainHopRow, Claim, Reviewer
 from schemas.records import ArticleMeta
 from tests.conftest import DEMO_TEXT, ROOT
 from tests.reliability_workers import rate_many
@@ -405,7 +405,7 @@ def _rows_but_name_keys(tables: dict[str, list]) -> dict[str, list]:
     """The rows with the registry's stored keys left out: migration 0005 recomputes them with
     the one name key, and so drops an alias that now repeats another alias's key of the same
     source ("Telegraph" beside "The Telegraph")."""
-    from factcheck.names import name_key
+    from factcheck.domain.names import name_key
 
     rows = {name: rows for name, rows in tables.items() if name not in ("source", "source_alias")}
     rows["source"] = [row[:2] + row[3:] for row in tables["source"]]  # id, name, (key), ...
@@ -422,7 +422,7 @@ def _head_revision() -> str:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from factcheck.db import MIGRATIONS_DIR
+    from factcheck.store.engine import MIGRATIONS_DIR
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))

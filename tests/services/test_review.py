@@ -1,4 +1,4 @@
-"""The review service (factcheck/review.py) on each engine, in local mode (team-mode refusals
+"""The review service (factcheck/services/review.py) on each engine, in local mode (team-mode refusals
 are in test_access.py): the majority draft the adjudicator starts from, what counts as a
 disagreement, releasing an article, and recording the final assessment beside the reviewers'
 own, which stay untouched."""
@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from factcheck import articles, assessments, claims, review
-from factcheck.db import read_session, write
 from factcheck.errors import InputError
-from factcheck.export import ExportFilter, csv_bytes
-from factcheck.models import Article, Assessment
-from factcheck.reviewers import get_or_create_reviewer
+from factcheck.interchange.export import ExportFilter, csv_bytes
+from factcheck.services import articles, assessments, claims, review
+from factcheck.services.reviewers import get_or_create_reviewer
+from factcheck.store.engine import read_session, write
+from factcheck.store.models import Article, Assessment
 from schemas.records import ArticleMeta, AssessmentInput
 from schemas.spans import ChainHop
 from schemas.vocab import AttributionType, Relation, SourceKind

@@ -1,4 +1,4 @@
-"""The sources registry service (factcheck/sources.py) on each engine: add, edit, merge and
+"""The sources registry service (factcheck/services/sources.py) on each engine: add, edit, merge and
 remove records; finding a record by its name or any alias whatever the case and spacing; a
 merge re-points every chain hop of the removed record at the kept one, a removal unlinks
 them and keeps their names. Refusals change nothing."""
@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from factcheck import articles, assessments, claims, sources
-from factcheck.db import read_session, write
 from factcheck.errors import DuplicateError, InputError, NotFoundError
-from factcheck.models import Article, ChainHopRow, Source, SourceAlias
-from factcheck.reviewers import get_or_create_reviewer
+from factcheck.services import articles, assessments, claims, sources
+from factcheck.services.reviewers import get_or_create_reviewer
+from factcheck.store.engine import read_session, write
+from factcheck.store.models import Article, ChainHopRow, Source, SourceAlias
 from schemas.records import ArticleMeta, AssessmentInput
 from schemas.spans import ChainHop
 from schemas.vocab import SourceKind

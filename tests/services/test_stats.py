@@ -1,4 +1,4 @@
-"""Chart figures of the Export page (factcheck/stats.py), on SQLite and PostgreSQL."""
+"""Chart figures of the Export page (factcheck/services/stats.py), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,13 +10,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from factcheck.articles import import_text
-from factcheck.assessments import save_assessment
-from factcheck.claims import list_claims
-from factcheck.db import read_session, write
-from factcheck.export import ExportFilter, csv_bytes, iter_rating_rows
-from factcheck.reviewers import get_or_create_reviewer
-from factcheck.stats import (
+from factcheck.interchange.export import ExportFilter, csv_bytes, iter_rating_rows
+from factcheck.services.articles import import_text
+from factcheck.services.assessments import save_assessment
+from factcheck.services.claims import list_claims
+from factcheck.services.reviewers import get_or_create_reviewer
+from factcheck.services.stats import (
     NOT_SET,
     RatingSummary,
     count_ratings,
@@ -24,6 +23,7 @@ from factcheck.stats import (
     rating_filter,
     rating_summary,
 )
+from factcheck.store.engine import read_session, write
 from schemas.records import ArticleMeta, AssessmentInput
 from schemas.spans import ChainHop
 from schemas.vocab import AttributionType, Relation, SourceKind

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from factcheck import articles, assessments, claims, sources
-from factcheck.db import make_engine, write
 from factcheck.errors import DuplicateError, InputError
-from factcheck.models import Article, Assessment, ChainHopRow, Claim
-from factcheck.reviewers import get_or_create_reviewer
+from factcheck.services import articles, assessments, claims, sources
+from factcheck.services.reviewers import get_or_create_reviewer
+from factcheck.store.engine import make_engine, write
+from factcheck.store.models import Article, Assessment, ChainHopRow, Claim
 from schemas.records import ArticleMeta, AssessmentInput
 from schemas.spans import ChainHop
 

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from factcheck import access, articles, assessments, claims
-from factcheck.agreement import agreement_report
-from factcheck.agreement_data import ratings_from_db
-from factcheck.db import make_engine, read_session, write
-from factcheck.models import Assessment, Reviewer
+from factcheck.domain.agreement import agreement_report
+from factcheck.services import access, articles, assessments, claims
+from factcheck.services.agreement_data import ratings_from_db
+from factcheck.store.engine import make_engine, read_session, write
+from factcheck.store.models import Assessment, Reviewer
 from schemas.records import ArticleMeta, AssessmentInput
 from schemas.spans import ChainHop
 from tests.conftest import DEMO_TEXT

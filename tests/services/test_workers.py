@@ -4,8 +4,8 @@ never a wrong or shifted answer."""
 
 from __future__ import annotations
 
-from factcheck.split import split_into_claims
-from factcheck.workers import SplitWorkers
+from factcheck.domain.split import split_into_claims
+from factcheck.services.workers import SplitWorkers
 from tests.conftest import DEMO_TEXT
 
 TEXTS = [

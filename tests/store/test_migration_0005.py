@@ -14,8 +14,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from factcheck.db import MIGRATIONS_DIR, make_engine, upgrade_schema
-from factcheck.sources import find_source
+from factcheck.services.sources import find_source
+from factcheck.store.engine import MIGRATIONS_DIR, make_engine, upgrade_schema
 from tests.conftest import PG_URL
 
 # (id, name, key as revision 0004 stored it, kind, prior, created)

@@ -259,7 +259,7 @@ def test_changing_a_suggestion_does_not_change_the_next_answer() -> None:
 def test_learned_model_ships_inside_the_package() -> None:
     """The weights load from the package (no ../shared, no download) and stay small."""
     import factcheck
-    from factcheck.attribution_model import WEIGHTS_PATH, load_model
+    from factcheck.suggest.model import WEIGHTS_PATH, load_model
 
     package = Path(factcheck.__file__).resolve().parent
     assert WEIGHTS_PATH.is_relative_to(package)
@@ -302,7 +302,7 @@ def test_learned_tagger_finds_cues_the_rules_miss(
 def test_every_token_has_a_full_row_of_features() -> None:
     """The tagger cuts one flat feature list into rows of `*_WIDTH`: a feature added or
     dropped without changing the width would shift every token after the first."""
-    from factcheck import attribution_model as am
+    from factcheck.suggest import model as am
 
     text = "“It is over,” Anna Berg, the minister, told Reuters on Monday: the plan is dead."
     toks = am.tokens(text, 0, len(text), [(0, 14)])
@@ -400,7 +400,7 @@ def test_demo_chains_and_speakers(demo: tuple[str, dict]) -> None:
 
 def test_demo_prefill_of_the_split_claims(demo: tuple[str, dict]) -> None:
     """What the Annotate page prefills: one suggestion per produced claim, not per anchor."""
-    from factcheck.split import split_into_claims
+    from factcheck.domain.split import split_into_claims
 
     text, ref = demo
     claims = split_into_claims(text).claims

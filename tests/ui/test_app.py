@@ -12,9 +12,9 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from factcheck.db import make_engine
-from factcheck.export import csv_bytes
-from factcheck.models import Article, Assessment, Claim
+from factcheck.interchange.export import csv_bytes
+from factcheck.store.engine import make_engine
+from factcheck.store.models import Article, Assessment, Claim
 from tests.conftest import DEMO_TEXT, ROOT
 
 APP = str(ROOT / "app.py")

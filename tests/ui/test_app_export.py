@@ -13,13 +13,13 @@ from click.testing import CliRunner
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from factcheck.assessments import save_assessment
-from factcheck.claims import list_claims
 from factcheck.cli import cli
-from factcheck.db import make_engine, read_session, write
-from factcheck.export import CSV_COLUMNS, ExportFilter, csv_bytes
-from factcheck.reviewers import get_or_create_reviewer
-from factcheck.stats import rating_filter
+from factcheck.interchange.export import CSV_COLUMNS, ExportFilter, csv_bytes
+from factcheck.services.assessments import save_assessment
+from factcheck.services.claims import list_claims
+from factcheck.services.reviewers import get_or_create_reviewer
+from factcheck.services.stats import rating_filter
+from factcheck.store.engine import make_engine, read_session, write
 from schemas.records import AssessmentInput
 from tests.conftest import open_page
 from tests.services.test_stats import Seeded, seed_ratings

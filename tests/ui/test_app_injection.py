@@ -11,11 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from factcheck import articles, assessments, claims, sources
-from factcheck.chains import build_chain
-from factcheck.db import make_engine, write
-from factcheck.render import markdown_literal
-from factcheck.reviewers import get_or_create_reviewer
+from factcheck.domain.chains import build_chain
+from factcheck.domain.render import markdown_literal
+from factcheck.services import articles, assessments, claims, sources
+from factcheck.services.reviewers import get_or_create_reviewer
+from factcheck.store.engine import make_engine, write
 from schemas.records import ArticleMeta, AssessmentInput
 from tests.conftest import ROOT
 

@@ -9,11 +9,11 @@ from pathlib import Path
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from factcheck import assessments
-from factcheck.coverage import uncovered_text
-from factcheck.db import make_engine, write
-from factcheck.models import Assessment, Claim, Draft
-from factcheck.reviewers import find_reviewer
+from factcheck.domain.coverage import uncovered_text
+from factcheck.services import assessments
+from factcheck.services.reviewers import find_reviewer
+from factcheck.store.engine import make_engine, write
+from factcheck.store.models import Assessment, Claim, Draft
 from schemas.records import AssessmentInput
 from tests.conftest import DEMO_TEXT
 from tests.ui.test_app import (

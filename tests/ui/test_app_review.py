@@ -12,11 +12,11 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from factcheck import access, articles, assessments, claims, reviewers
 from factcheck.config import get_settings
-from factcheck.db import make_engine, write
-from factcheck.export import ExportFilter, csv_bytes
-from factcheck.models import Assessment, Reviewer
+from factcheck.interchange.export import ExportFilter, csv_bytes
+from factcheck.services import access, articles, assessments, claims, reviewers
+from factcheck.store.engine import make_engine, write
+from factcheck.store.models import Assessment, Reviewer
 from schemas.records import ArticleMeta, AssessmentInput
 from schemas.spans import ChainHop
 from tests.conftest import DEMO_TEXT, ROOT

@@ -6,13 +6,13 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from factcheck.articles import import_text
-from factcheck.assessments import save_assessment
-from factcheck.claims import list_claims
-from factcheck.db import make_engine, read_session, write
-from factcheck.models import ChainHopRow, Source, SourceAlias
-from factcheck.reviewers import get_or_create_reviewer
-from factcheck.sources import add_source, find_source
+from factcheck.services.articles import import_text
+from factcheck.services.assessments import save_assessment
+from factcheck.services.claims import list_claims
+from factcheck.services.reviewers import get_or_create_reviewer
+from factcheck.services.sources import add_source, find_source
+from factcheck.store.engine import make_engine, read_session, write
+from factcheck.store.models import ChainHopRow, Source, SourceAlias
 from schemas.records import AssessmentInput
 from schemas.spans import ChainHop
 from schemas.vocab import AttributionType, SourceKind

@@ -9,11 +9,12 @@ from sqlalchemy import text
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from factcheck import annotation, articles, claims
-from factcheck.assessments import save_assessment
-from factcheck.db import make_engine, write
 from factcheck.errors import NotFoundError
-from factcheck.reviewers import get_or_create_reviewer
+from factcheck.services import articles, claims
+from factcheck.services import workspace as annotation
+from factcheck.services.assessments import save_assessment
+from factcheck.services.reviewers import get_or_create_reviewer
+from factcheck.store.engine import make_engine, write
 from schemas.records import ArticleMeta, AssessmentInput
 from tests.conftest import open_page, use_app_database
 from tests.ui.test_app import ANNOTATE, claim_heading

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import Engine, event
 from streamlit.testing.v1 import AppTest
 
-from factcheck.articles import import_text
-from factcheck.assessments import save_assessment
-from factcheck.claims import list_claims
-from factcheck.db import make_engine, write
-from factcheck.reviewers import get_or_create_reviewer
+from factcheck.services.articles import import_text
+from factcheck.services.assessments import save_assessment
+from factcheck.services.claims import list_claims
+from factcheck.services.reviewers import get_or_create_reviewer
+from factcheck.store.engine import make_engine, write
 from schemas.records import ArticleMeta, AssessmentInput
 from schemas.spans import ChainHop
 from tests.conftest import ROOT
@@ -146,7 +146,7 @@ def test_counter_sees_a_query_per_article_loop(sqlite_url: str) -> None:
     engine = make_engine(sqlite_url)
     from sqlmodel import Session
 
-    from factcheck.articles import get_article
+    from factcheck.services.articles import get_article
 
     with Session(engine) as session, counting() as statements:
         for article_id in range(1, 5):

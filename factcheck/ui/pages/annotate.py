@@ -7,12 +7,17 @@ from typing import Any
 
 import streamlit as st
 
-from factcheck import annotation, history
-from factcheck import articles as article_service
-from factcheck import assessments as assessment_service
-from factcheck import claims as claim_service
-from factcheck import drafts as drafts_service
-from factcheck.db import write
+from factcheck.domain.forms import (
+    DETAIL_FIELDS,
+    FIELD_KEYS,
+    HOP_KEYS,
+    Draft,
+    FormValues,
+    Hop,
+    differences,
+)
+from factcheck.domain.render import chain_dot, legend_html, markdown_literal
+from factcheck.domain.scoring import sourcing_score
 from factcheck.errors import (
     EmptyFormError,
     FactcheckError,
@@ -20,9 +25,13 @@ from factcheck.errors import (
     StaleAssessmentError,
     describe_validation_error,
 )
-from factcheck.forms import DETAIL_FIELDS, FIELD_KEYS, HOP_KEYS, Draft, FormValues, Hop, differences
-from factcheck.render import chain_dot, legend_html, markdown_literal
-from factcheck.scoring import sourcing_score
+from factcheck.services import articles as article_service
+from factcheck.services import assessments as assessment_service
+from factcheck.services import claims as claim_service
+from factcheck.services import drafts as drafts_service
+from factcheck.services import history
+from factcheck.services import workspace as annotation
+from factcheck.store.engine import write
 from factcheck.ui.common import (
     ATTRIBUTION_TYPE_OPTIONS,
     CLAIM_KIND_OPTIONS,
@@ -89,8 +98,8 @@ def suggestions() -> dict[int, Any]:
 
 
 # ------------------------------------------------------------------ the form model
-# The open claim's form is a `Draft` (factcheck.forms) kept in `ss["drafts"]` by (article,
-# claim, reviewer) and, while it has unsaved edits, in the database (factcheck.drafts): never
+# The open claim's form is a `Draft` (factcheck.domain.forms) kept in `ss["drafts"]` by (article,
+# claim, reviewer) and, while it has unsaved edits, in the database (factcheck.services.drafts): never
 # only in widget keys, which Streamlit forgets whenever a run does not draw them (a page switch,
 # a closed panel). Each run first takes what the widgets hold into the draft (`absorb`), then
 # seeds any widget key that is missing, or every key when the draft changed by code (`seed`).

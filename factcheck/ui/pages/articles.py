@@ -8,13 +8,13 @@ import pyarrow as pa
 import streamlit as st
 from sqlmodel import Session
 
-from factcheck import articles as article_service
-from factcheck.articles import ArticleRow
-from factcheck.batch_import import import_uploads, progress_text, split_text
 from factcheck.config import get_settings
+from factcheck.domain.textio import SUPPORTED_SUFFIXES
 from factcheck.errors import FactcheckError, describe_validation_error
-from factcheck.reviewers import find_reviewer
-from factcheck.textio import SUPPORTED_SUFFIXES
+from factcheck.services import articles as article_service
+from factcheck.services.articles import ArticleRow
+from factcheck.services.batch import import_uploads, progress_text, split_text
+from factcheck.services.reviewers import find_reviewer
 from factcheck.ui.common import current_reviewer, engine, forget, read, remembered, run_write
 from schemas.records import ArticleMeta
 

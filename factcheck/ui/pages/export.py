@@ -8,13 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from factcheck.articles import list_articles
-from factcheck.db import read_session
-from factcheck.export import ExportFilter, csv_bytes
 from factcheck.interchange.download import download_name, export_bytes
+from factcheck.interchange.export import ExportFilter, csv_bytes
 from factcheck.interchange.formats import FORMATS
-from factcheck.reviewers import list_reviewers
-from factcheck.stats import (
+from factcheck.services.articles import list_articles
+from factcheck.services.reviewers import list_reviewers
+from factcheck.services.stats import (
     NOT_SET,
     PREVIEW_ROWS,
     count_ratings,
@@ -22,6 +21,7 @@ from factcheck.stats import (
     rating_filter,
     rating_summary,
 )
+from factcheck.store.engine import read_session
 from factcheck.ui.common import engine, read
 
 ARTICLE_CHOICES = 100

@@ -2,7 +2,7 @@
 agreement figures, release for adjudication and the adjudicator's final assessment.
 
 Everything shown is text in tables and widgets (no HTML built from user text); the services
-in factcheck/review.py decide what this reviewer may see and do."""
+in factcheck/services/review.py decide what this reviewer may see and do."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from factcheck import review
-from factcheck.agreement import FIELDS
+from factcheck.domain.agreement import FIELDS
 from factcheck.errors import FactcheckError
 from factcheck.ids import row_id
+from factcheck.services import review
 from factcheck.ui.common import (
     ATTRIBUTION_TYPE_OPTIONS,
     CREDIBILITY_OPTIONS,

@@ -8,8 +8,8 @@ import re
 
 import streamlit as st
 
-from factcheck import sources as source_service
-from factcheck.sources import SourceRow
+from factcheck.services import sources as source_service
+from factcheck.services.sources import SourceRow
 from factcheck.ui.common import RELIABILITY_OPTIONS, SOURCE_KIND_OPTIONS, read, run_write
 from schemas.vocab import RELIABILITY_MEANINGS
 
