@@ -34,7 +34,7 @@ from factcheck.services import articles as article_service
 from factcheck.services import assessments as assessment_service
 from factcheck.services import claims as claim_service
 from factcheck.services import sources as source_service
-from factcheck.services.batch import import_many, import_one
+from factcheck.services.batch import files_in_folder, import_many, import_one
 from factcheck.services.reviewers import get_or_create_reviewer
 from factcheck.store.engine import read_session, write
 from factcheck.store.models import Claim
@@ -89,7 +89,9 @@ def cli(ctx: click.Context, db_url: str | None) -> None:
 # ---------------------------------------------------------------- articles
 
 
-def _iter_input_files(paths: tuple[Path, ...], recursive: bool) -> Iterator[Path]:
+def _iter_input_files(
+    paths: tuple[Path, ...], recursive: bool, refused: list[str] | None = None
+) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             if not recursive:
@@ -97,9 +99,12 @@ def _iter_input_files(paths: tuple[Path, ...], recursive: bool) -> Iterator[Path
                     f"{quote_name(path)} is a folder; "
                     "add --recursive to import every article file in it"
                 )
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-            )
+            found = files_in_folder(path, recursive=True, suffixes=SUPPORTED_SUFFIXES)
+            for refusal in found.refused:
+                click.echo(f"refused: {one_line(refusal)}", err=True)
+            if refused is not None:
+                refused.extend(found.refused)
+            yield from found.files
         else:
             yield path
 
@@ -159,7 +164,8 @@ def import_command(
     if not paths:
         _import_web_page(state, url or "", meta, as_json)
         return
-    files = list(_iter_input_files(paths, recursive))
+    refused: list[str] = []
+    files = list(_iter_input_files(paths, recursive, refused))
     if not files:
         fail("no .txt, .md or .html files found")
     if len(files) > 1 and meta.title:
@@ -185,7 +191,9 @@ def import_command(
         for message in summary.failed:
             click.echo(f"failed: {one_line(message)}", err=True)
         click.echo(summary.line(), err=True)
-        if summary.failed:
+        if refused:
+            click.echo(f"{len(refused)} refused (outside the folder)", err=True)
+        if summary.failed or refused:
             sys.exit(1)
 
 

@@ -41,6 +41,7 @@ from factcheck.ids import id_col, row_id
 from factcheck.interchange.export import ExportFilter, assessment_conditions, atomic_text_file
 from factcheck.services import access
 from factcheck.services.articles import find_by_hash, import_text, split_article
+from factcheck.services.batch import files_in_folder
 from factcheck.services.reviewers import clean_reviewer_name, get_or_create_reviewer
 from factcheck.store.engine import write
 from factcheck.store.models import Article, Assessment, Claim, Reviewer, utcnow
@@ -286,16 +287,19 @@ class _Document:
     annotations: list[tuple[Path, str]]  # (.ann path, annotator)
 
 
-def _discover(directory: Path, reviewer: str) -> tuple[list[_Document], list[str]]:
+def _discover(directory: Path, reviewer: str) -> tuple[list[_Document], list[str], list[str]]:
     """Pair each .txt with its .ann files, in either layout; .ann files without a text
-    are returned by name."""
+    are returned by name, and so are files refused for resolving outside `directory`
+    (`services.batch.files_in_folder`, the rule of every folder import)."""
     if (directory / "text").is_dir() and (directory / "attributions").is_dir():
         texts, anns = directory / "text", directory / "attributions"
     else:
         texts = anns = directory
-    documents = {p.stem: _Document(p, []) for p in sorted(texts.glob("*.txt")) if p.is_file()}
+    found_texts = files_in_folder(texts, "*.txt", root=directory)
+    found_anns = files_in_folder(anns, "*.ann", root=directory)
+    documents = {p.stem: _Document(p, []) for p in found_texts.files}
     unmatched: list[str] = []
-    for ann in sorted(anns.glob("*.ann")):
+    for ann in found_anns.files:
         if ann.stem in documents:
             documents[ann.stem].annotations.append((ann, reviewer))
             continue
@@ -306,7 +310,7 @@ def _discover(directory: Path, reviewer: str) -> tuple[list[_Document], list[str
             unmatched.append(
                 f"{quote_name(ann.name)}: no {quote_name(ann.stem + '.txt')} beside it"
             )
-    return list(documents.values()), unmatched
+    return list(documents.values()), unmatched, found_texts.refused + found_anns.refused
 
 
 def _metadata(directory: Path) -> dict[str, ArticleMeta]:
@@ -441,10 +445,14 @@ def import_brat(
         max_bytes = get_settings().factcheck_max_bytes
     if not directory.is_dir():
         raise InputError(f"{quote_name(directory)}: no such folder")
-    documents, unmatched = _discover(directory, reviewer)
+    documents, unmatched, refused = _discover(directory, reviewer)
     if not documents:
-        raise InputError(f"{quote_name(directory)}: no .txt files (expected text/*.txt or *.txt)")
-    summary = BratSummary(unmatched_files=unmatched)
+        raise InputError(
+            refused[0]
+            if refused
+            else f"{quote_name(directory)}: no .txt files (expected text/*.txt or *.txt)"
+        )
+    summary = BratSummary(unmatched_files=unmatched, failed=refused)
     good: list[_Document] = []
     seen: dict[str, tuple[str, str]] = {}
     splits: dict[Path, tuple[str, SplitResult]] = {}  # text as checked, and its claims

@@ -6,6 +6,11 @@ when the id is blank. A row creates or updates its reviewer's assessment. The CS
 and now differs from the CSV, both sides changed and the row is reported as a conflict,
 never overwritten. The whole file is checked before anything is written; row numbers are
 spreadsheet lines (the header is row 1).
+
+In team mode every row, dry run or not, is checked against the acting reviewer's right to
+record that assessment (`access.check_can_rate`) before it is compared with the database: a
+row they may not write stops the merge with the same refusal whatever the database holds, so
+neither the report nor the error can tell an annotator what a colleague rated (blind rating).
 """
 
 from __future__ import annotations
@@ -20,15 +25,23 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
-from factcheck.errors import FactcheckError, InputError, describe_validation_error
+from factcheck.errors import (
+    AuthError,
+    FactcheckError,
+    InputError,
+    PermissionDenied,
+    describe_validation_error,
+)
 from factcheck.ids import row_id
 from factcheck.interchange.cells import unguard
+from factcheck.services import access
+from factcheck.services.access import ActorLike
 from factcheck.services.assessments import chains_for, save_assessment
 from factcheck.services.reviewers import clean_reviewer_name, find_reviewer, get_or_create_reviewer
 from factcheck.store.engine import read_session, write
-from factcheck.store.models import Assessment, Claim
+from factcheck.store.models import Assessment, Claim, Reviewer
 from schemas.records import AssessmentInput
-from schemas.vocab import CHAIN_SEPARATOR
+from schemas.vocab import CHAIN_SEPARATOR, Role
 
 COMPARED_FIELDS = (
     "attribution_type",
@@ -91,28 +104,36 @@ class _Planned:
     data: AssessmentInput
 
 
-def merge_ratings_csv(engine: Engine, path: Path, dry_run: bool = False) -> MergeReport:
-    """Merge the CSV at `path`; with `dry_run`, only report what would change.
+def merge_ratings_csv(
+    engine: Engine, path: Path, dry_run: bool = False, *, actor: ActorLike | None = None
+) -> MergeReport:
+    """Merge the CSV at `path`; with `dry_run`, only report what would change. `actor` is
+    the acting reviewer (default: the one set by `access.acting_as` or the UI).
 
     Raises InputError naming the row for a bad grade, an unknown claim or a malformed
-    row; then nothing is written."""
+    row, and (team mode) PermissionDenied naming the first row the actor may not write,
+    before that row is compared with the database; then nothing is written."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    acting = access.resolve(actor)
     if dry_run:
         with read_session(engine) as session:
-            return _merge(session, path, dry_run=True)
-    return write(engine, lambda session: _merge(session, path, dry_run=False))
+            return _merge(session, path, dry_run=True, actor=acting)
+    return write(engine, lambda session: _merge(session, path, dry_run=False, actor=acting))
 
 
-def _merge(session: Session, path: Path, dry_run: bool) -> MergeReport:
+def _merge(session: Session, path: Path, dry_run: bool, actor: access.Actor | None) -> MergeReport:
+    access.require_signed_in(session, actor)
     report = MergeReport(dry_run=dry_run)
     planned: list[_Planned] = []
     seen: dict[tuple[int, str, bool], int] = {}
     for row_no, row in _read_rows(path):
         report.rows += 1
         try:
-            plan = _plan_row(session, row, row_no)
+            plan = _plan_row(session, row, row_no, actor)
+        except (PermissionDenied, AuthError) as error:
+            raise type(error)(f"{path.name} row {row_no}: {error}") from None
         except ValidationError as error:
             raise InputError(
                 f"{path.name} row {row_no}: {describe_validation_error(error)}"
@@ -130,7 +151,7 @@ def _merge(session: Session, path: Path, dry_run: bool) -> MergeReport:
     if not dry_run:
         for plan in planned:
             if plan.change.action in ("created", "updated"):
-                _apply(session, plan)
+                _apply(session, plan, actor)
     return report
 
 
@@ -299,7 +320,9 @@ def _seconds(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
-def _plan_row(session: Session, row: dict[str, str], row_no: int) -> _Planned:
+def _plan_row(
+    session: Session, row: dict[str, str], row_no: int, actor: access.Actor | None
+) -> _Planned:
     reviewer_name = clean_reviewer_name(row.get("reviewer", ""))
     final = bool(_flag(row, "final"))
     data = _input(row)
@@ -314,6 +337,11 @@ def _plan_row(session: Session, row: dict[str, str], row_no: int) -> _Planned:
         csv_rated_at=row.get("rated_at") or None,
     )
     reviewer = find_reviewer(session, reviewer_name)
+    # Blind rating: the right to write this row is checked before the database's row is read,
+    # so what a colleague rated cannot change the answer. A reviewer not in the database is
+    # checked as the new annotator account `_apply` would make (not added to the session).
+    owner = reviewer or Reviewer(name=reviewer_name, role=Role.annotator.value)
+    access.check_can_rate(session, actor, claim, owner, final=final)
     existing = None
     if reviewer is not None:
         existing = session.execute(
@@ -342,6 +370,8 @@ def _plan_row(session: Session, row: dict[str, str], row_no: int) -> _Planned:
     return _Planned(change, data)
 
 
-def _apply(session: Session, plan: _Planned) -> None:
+def _apply(session: Session, plan: _Planned, actor: access.Actor | None) -> None:
     reviewer = get_or_create_reviewer(session, plan.change.reviewer)
-    save_assessment(session, plan.change.claim_id, reviewer, plan.data, final=plan.change.final)
+    save_assessment(
+        session, plan.change.claim_id, reviewer, plan.data, final=plan.change.final, actor=actor
+    )

@@ -22,10 +22,12 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
+from factcheck.domain.display import quote_name
 from factcheck.domain.split import SplitResult, TooManyClaims
 from factcheck.domain.textio import DecodedArticle, decode_article
 from factcheck.errors import DuplicateError, FactcheckError
@@ -63,6 +65,56 @@ class BatchSummary:
             f"{len(self.imported)} imported, {len(self.duplicates)} duplicates skipped, "
             f"{len(self.failed)} failed"
         )
+
+
+@dataclass
+class FolderFiles:
+    """The files a folder import may read, sorted, and the refusals (one line each, naming
+    the file) of those that resolve outside the folder."""
+
+    files: list[Path] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def files_in_folder(
+    folder: Path,
+    pattern: str = "*",
+    *,
+    recursive: bool = False,
+    suffixes: Iterable[str] | None = None,
+    root: Path | None = None,
+) -> FolderFiles:
+    """The files in `folder` (under it with `recursive`) whose names match `pattern` and,
+    given `suffixes`, end with one of them (any case). The one rule every folder import
+    (`import DIR --recursive`, `import-brat DIR`) walks by: a file that resolves outside
+    `root` (default: `folder`), through a symlink to it or to a folder on its way
+    (`notes.txt -> ~/.ssh/id_rsa`), is refused, never read; a link that stays inside is an
+    ordinary file. Refusals name the file relative to `root`, not where it points."""
+    folder, root = Path(folder), Path(root if root is not None else folder)
+    base = root.resolve()
+    wanted = {s.lower() for s in suffixes} if suffixes is not None else None
+    found = FolderFiles()
+    matches = folder.rglob(pattern) if recursive else folder.glob(pattern)
+    for path in sorted(matches):
+        if wanted is not None and path.suffix.lower() not in wanted:
+            continue
+        if not path.is_file():  # folders, dangling links and link loops
+            continue
+        try:
+            inside = path.resolve(strict=True).is_relative_to(base)
+        except (OSError, RuntimeError):  # vanished since, or a loop on the way
+            inside = False
+        if inside:
+            found.files.append(path)
+            continue
+        try:
+            shown: Path | str = path.relative_to(root)
+        except ValueError:
+            shown = path
+        found.refused.append(
+            f"{quote_name(shown)} resolves to a file outside {quote_name(root)}: not imported"
+        )
+    return found
 
 
 def import_many(

@@ -239,7 +239,9 @@ def seed(draft: Draft) -> None:
     """Give every widget of the form its value from the draft, every run: after `absorb` the
     draft holds whatever the reviewer did, and a widget Streamlit dropped comes back right."""
     for key, target, attr in _form_keys(draft):
-        ss[key] = getattr(target, attr)
+        value = getattr(target, attr)
+        if key not in ss or ss[key] != value:  # a write to the state costs more than a read
+            ss[key] = value
     live = {key for key, _, _ in _form_keys(draft)}
     for key in [k for k in ss if str(k).startswith(HOP_KEYS) and k not in live]:
         del ss[key]  # hops of other drafts: the state is scanned by every widget call
@@ -653,7 +655,8 @@ if ss.get("details_checked_for") != claim.id:
     ss["details_checked_for"] = claim.id
     if draft.values.has_details():
         open_panel("details")  # never hide what the assessment (or the draft) says
-ss["panels"] = list(ss.get("panels_keep") or [])
+if ss.get("panels") != (ss.get("panels_keep") or []):
+    ss["panels"] = list(ss.get("panels_keep") or [])
 
 with work_col:
     st.pills(
