@@ -51,6 +51,15 @@ class StaleAssessmentError(ConflictError):
         self.version = version
 
 
+class UncoveredTextError(InputError):
+    """A boundary change would leave article text in no claim; `excerpt` quotes it. Only an
+    explicit drop may do that (e.g. a trim that keeps the rest as dropped claims)."""
+
+    def __init__(self, message: str, excerpt: str) -> None:
+        super().__init__(message)
+        self.excerpt = excerpt
+
+
 class EmptyFormError(InputError):
     """An all-empty form would overwrite an assessment that has values: only an explicit
     "clear this assessment" may do that."""

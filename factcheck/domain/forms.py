@@ -221,13 +221,30 @@ class Draft:
         )
 
 
+FIELD_LABELS = {
+    "type": "Attribution type",
+    "speaker": "Speaker",
+    "cue": "Cue",
+    "rel": "Source reliability",
+    "cred": "Information credibility",
+    "translated": "Translated",
+    "primary": "Primary source URL",
+    "corr": "Corroborated",
+    "corr_by": "Corroborated by",
+    "notes": "Notes",
+    "hops": "Chain",
+    "spans": "Marked spans",
+}
+
+
 def differences(mine: FormValues, theirs: FormValues) -> list[tuple[str, str, str]]:
-    """(field, mine, theirs) for every field that differs, as text for a side-by-side table."""
+    """(field label, mine, theirs) for every field that differs, as text for a side-by-side
+    table."""
     rows = []
     a, b = mine.content(), theirs.content()
     for name in a:
         if a[name] != b[name]:
-            rows.append((name, _show(a[name]), _show(b[name])))
+            rows.append((FIELD_LABELS[name], _show(a[name]), _show(b[name])))
     return rows
 
 

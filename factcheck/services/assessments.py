@@ -119,7 +119,7 @@ def save_assessment(
         f" ({grade_text}), version {assessment.version}",
         _content(before),
         _content(data),
-        actor=actor,
+        actor=actor if actor is not None else reviewer,
     )
     return assessment
 
@@ -159,7 +159,7 @@ def clear_assessment(
         f"{reviewer.name} cleared their assessment of {history.position_name(session, claim)}",
         _content(before),
         None,
-        actor=actor,
+        actor=actor if actor is not None else reviewer,
     )
     return True
 

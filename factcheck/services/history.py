@@ -18,7 +18,7 @@ from typing import Any
 from sqlmodel import Session, col, delete, select, update
 
 from factcheck.domain.coverage import excerpt, uncovered_text
-from factcheck.errors import InputError, NotFoundError
+from factcheck.errors import InputError, NotFoundError, UncoveredTextError
 from factcheck.ids import id_col, row_id
 from factcheck.services import access
 from factcheck.services.access import ActorLike
@@ -106,9 +106,10 @@ def tracked(
         if lost:
             first = lost[0]
             more = f" and {len(lost) - 1} more piece(s)" if len(lost) > 1 else ""
-            raise InputError(
+            raise UncoveredTextError(
                 f"{action} refused: “{excerpt(text, first)}”{more} would be in no claim; "
-                "split it off or drop it explicitly instead"
+                "split it off or drop it explicitly instead",
+                excerpt(text, first) + more,
             )
     flags_after = _flags(session, list(after))
     changed = sorted(

@@ -23,6 +23,7 @@ from factcheck.errors import (
     FactcheckError,
     NotFoundError,
     StaleAssessmentError,
+    UncoveredTextError,
     describe_validation_error,
 )
 from factcheck.services import articles as article_service
@@ -59,7 +60,10 @@ assert reviewer.id is not None  # a stored reviewer
 reviewer_id: int = reviewer.id
 reviewer_name = reviewer.name
 if drawn_in_previous_run("panels_drawn"):
-    ss["panels_keep"] = list(ss.get("panels") or [])  # the reviewer's clicks on "Show"
+    clicked = list(ss.get("panels") or [])  # the reviewer's clicks on "Show"
+    if clicked != (ss.get("panels_keep") or []):
+        ss.pop("details_auto", None)  # the reviewer chose the panels: the page stops choosing
+    ss["panels_keep"] = clicked
 
 # ------------------------------------------------------------------ which article
 if "article_id" not in ss and str(st.query_params.get("article", "")).isdigit():
@@ -190,11 +194,16 @@ def fresh_draft(claim_id: int) -> Draft:
     return Draft(*key, origin=origin, base_version=version, values=values, baseline=values.copy())
 
 
-def draft_for(claim_id: int) -> Draft:
+def draft_for(claim_id: int, *, in_callback: bool = False) -> Draft:
+    """The claim's draft, with what the widgets drawn in the run before hold. A clean draft of
+    a row that moved on (another tab, the CLI) is reloaded; one with edits is kept, and its
+    save will ask which version to keep."""
     key = (article_id, claim_id, reviewer_id)
     draft = all_drafts().get(key)
-    if draft is not None and not draft.dirty and draft.base_version != stored_version(claim_id):
-        draft = None  # the saved row moved on (another tab, the CLI) and nothing was typed here
+    if draft is not None:
+        absorb(draft, in_callback=in_callback)  # first: an edit just made makes it dirty
+        if not draft.dirty and draft.base_version != stored_version(claim_id):
+            draft = None
     if draft is None:
         draft = all_drafts()[key] = fresh_draft(claim_id)
         changed_by_code(draft)  # a new draft: no widget state of an older one may leak in
@@ -278,9 +287,7 @@ def keep(draft: Draft) -> None:
 
 def open_draft() -> Draft:
     """The open claim's draft with what the widgets hold: callbacks start here."""
-    draft = draft_for(ss["claim_id"])
-    absorb(draft, in_callback=True)
-    return draft
+    return draft_for(ss["claim_id"], in_callback=True)
 
 
 def suggested_draft(claim_id: int) -> AssessmentInput | None:
@@ -470,7 +477,7 @@ def remove_hop(uid: int) -> None:
 
 
 def undo_last() -> None:
-    done = run_write(lambda s: history.undo_last(s, article_id))
+    done = run_write(lambda s: history.undo_last(s, article_id, actor=reviewer))
     if done is not None:
         ss["flash"] = ("success", f"Undone: {done.summary}")
 
@@ -482,26 +489,32 @@ def edit_claims(action: str, drop_rest: bool = False) -> None:
     current = workspace.claim(claim_id)
     result: Any = None
     if action == "merge":
-        result = run_write(lambda s: claim_service.merge_claims(s, claim_id))
+        result = run_write(lambda s: claim_service.merge_claims(s, claim_id, actor=reviewer))
     elif action == "split":
         offset = current.start + int(ss["split_at"])  # type: ignore[union-attr]
-        result = run_write(lambda s: claim_service.split_claim(s, claim_id, offset))
+        result = run_write(lambda s: claim_service.split_claim(s, claim_id, offset, actor=reviewer))
     elif action == "bounds":
-        result = run_write(
-            lambda s: claim_service.edit_claim(
-                s,
-                claim_id,
-                start=int(ss["edit_start"]),
-                end=int(ss["edit_end"]),
-                kind=ss["edit_kind"],
-                drop_rest=drop_rest,
+        try:
+            result = write(
+                engine(),
+                lambda s: claim_service.edit_claim(
+                    s,
+                    claim_id,
+                    start=int(ss["edit_start"]),
+                    end=int(ss["edit_end"]),
+                    kind=ss["edit_kind"],
+                    drop_rest=drop_rest,
+                    actor=reviewer,
+                ),
             )
-        )
-        if result is None and not drop_rest:
+        except UncoveredTextError as error:  # ask, rather than refuse and offer at once
             ss["confirm"] = ("trim", claim_id)
+            ss["trim_excerpt"] = error.excerpt
+        except (FactcheckError, ValueError) as error:
+            ss["flash"] = ("error", describe_validation_error(error))
     elif action == "drop":
         ss.pop("confirm", None)
-        result = run_write(lambda s: claim_service.drop_claim(s, claim_id))
+        result = run_write(lambda s: claim_service.drop_claim(s, claim_id, actor=reviewer))
         if result is not None:
             ss["claim_id"] = (
                 workspace.neighbour(claim_id, 1)
@@ -509,11 +522,18 @@ def edit_claims(action: str, drop_rest: bool = False) -> None:
                 else workspace.neighbour(claim_id, -1)
             )
     elif action == "restore":
-        result = run_write(lambda s: claim_service.restore_claim(s, int(ss["restore_choice"])))
+        result = run_write(
+            lambda s: claim_service.restore_claim(s, int(ss["restore_choice"]), actor=reviewer)
+        )
     elif action == "add":
         result = run_write(
             lambda s: claim_service.add_claim(
-                s, article_id, int(ss["add_start"]), int(ss["add_end"]), ss["add_kind"]
+                s,
+                article_id,
+                int(ss["add_start"]),
+                int(ss["add_end"]),
+                ss["add_kind"],
+                actor=reviewer,
             )
         )
         if result is not None:
@@ -648,13 +668,16 @@ if claim is None:
 
 load_stored_drafts()
 draft = draft_for(claim.id)
-absorb(draft)
 keep(draft)
 seed(draft)
 if ss.get("details_checked_for") != claim.id:
     ss["details_checked_for"] = claim.id
-    if draft.values.has_details():
+    if ss.pop("details_auto", None) is not None and is_open("details"):
+        # Opened by the page for the claim before, not by the reviewer: close it again.
+        ss["panels_keep"] = [p for p in ss["panels_keep"] if p != "details"]
+    if draft.values.has_details() and not is_open("details"):
         open_panel("details")  # never hide what the assessment (or the draft) says
+        ss["details_auto"] = claim.id
 if ss.get("panels") != (ss.get("panels_keep") or []):
     ss["panels"] = list(ss.get("panels_keep") or [])
 
@@ -771,8 +794,9 @@ with work_col:
         )
         if ss.get("confirm") == ("trim", claim.id):
             st.warning(
-                "Trimming leaves text in no claim. Keep the trimmed-off text as dropped "
-                "(restorable) claims?"
+                f"Trimming would leave “{markdown_literal(ss.get('trim_excerpt', ''))}” in no "
+                "claim. Keep the "
+                "trimmed-off text as dropped (restorable) claims?"
             )
             t1, t2 = st.columns(2)
             t1.button(
@@ -843,7 +867,7 @@ with work_col:
     origin = draft.origin
     if origin == "suggested":
         st.info(
-            "💡 Suggested attribution and chain: not saved yet. Check, grade, then save.", icon="💡"
+            "Suggested attribution and chain: not saved yet. Check, grade, then save.", icon="💡"
         )
     elif origin == "saved":
         st.caption("✓ Your saved assessment")
