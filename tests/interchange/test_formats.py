@@ -113,7 +113,7 @@ def test_the_formula_guard_and_its_inverse(start: str) -> None:
 
 
 def test_one_progress_bar_for_every_command() -> None:
-    import factcheck.cli.commands as cli_module
+    import factcheck.cli.articles as cli_module  # the import command draws it
 
     assert cli_module.ProgressBar is cli_common.ProgressBar
     assert cli_interchange.ProgressBar is cli_common.ProgressBar
