@@ -1,4 +1,5 @@
-"""Claims: list them, edit their boundaries (merge, split, edit, add, drop, restore), and the article's history with undo."""
+"""Claims: list them, edit their boundaries (merge, split, edit, add, drop, restore), and the
+article's history with undo."""
 
 from __future__ import annotations
 

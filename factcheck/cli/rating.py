@@ -1,4 +1,5 @@
-"""Rating: one reviewer's assessment of one claim (`factcheck rate`), versioned, or cleared explicitly."""
+"""Rating: one reviewer's assessment of one claim (`factcheck rate`), versioned, or cleared
+explicitly."""
 
 from __future__ import annotations
 
