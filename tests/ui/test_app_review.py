@@ -190,6 +190,7 @@ def test_adjudicator_releases_compares_and_records_the_final(team: str) -> None:
     assert table.iloc[0]["differs on"] == "source reliability"
     assert table.iloc[1]["differs on"] == ""
     assert "Release the article" in page_text(at)
+    assert any("annotators rate blind" in i.value for i in at.info)  # true for who reads it
 
     at.button(key="release_article").click().run()
     assert not at.exception, at.exception
@@ -270,6 +271,9 @@ def test_local_mode_adjudicates_without_release_or_password(local: str) -> None:
     at.button(key="continue_reviewer").click().run()
     open_review(at)
     assert not at.error
+    infos = [i.value for i in at.info]
+    assert any("Local mode: everyone sees every rating" in i for i in infos)
+    assert not any("blind" in i and "use team mode" not in i for i in infos)  # no false claim
     at.button(key="record_final").click().run()
     assert not at.exception, at.exception
     assert finals(local) == [(ids[0], "judge", "B", 2)]

@@ -14,7 +14,7 @@ import streamlit as st
 from factcheck.domain.agreement import FIELDS
 from factcheck.errors import FactcheckError
 from factcheck.ids import row_id
-from factcheck.services import review
+from factcheck.services import access, review
 from factcheck.ui.common import (
     ATTRIBUTION_TYPE_OPTIONS,
     CREDIBILITY_OPTIONS,
@@ -77,8 +77,13 @@ except FactcheckError as error:
 head, action = st.columns([3, 1])
 if sheet.released:
     head.success(f"Released for adjudication ({sheet.article.released_at:%Y-%m-%d %H:%M} UTC).")
+elif access.team_mode():  # annotators are refused above: whoever reads this sees everything
+    head.info(
+        "Not released: annotators rate blind and see only their own ratings; as "
+        "adjudicator you see every rating."
+    )
 else:
-    head.info("Not released: reviewers rate blind, without seeing each other's ratings.")
+    head.info("Local mode: everyone sees every rating; use team mode for blind rating.")
 if sheet.can_adjudicate:
     if sheet.released:
         label, change, button_key = "Withdraw release", review.withdraw_release, "withdraw_release"
