@@ -83,7 +83,7 @@ def page(server: str) -> Iterator[object]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport=VIEWPORT)
         page = context.new_page()
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(60_000)  # a loaded CI machine, not a target
         yield page
         context.close()
         browser.close()
@@ -95,7 +95,7 @@ def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && !document.querySelector('[data-stale=\"true\"]')",
-        timeout=30_000,
+        timeout=60_000,
     )
 
 
@@ -118,11 +118,23 @@ def choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-de
 
 
 def import_pasted(page, text: str, title: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Paste an article as a reviewer does. Each field is left (Tab) and the page allowed to
+    finish its rerun before the next step: a click that lands during a rerun can be dropped
+    by the browser, which made this step flaky on a loaded machine."""
+    wait_idle(page)
     page.get_by_text("Import articles").click()
-    page.get_by_label("Article text").fill(text)
-    if title:
-        page.get_by_label("Title (default: first line)").fill(title)
-    page.get_by_label("Outlet").first.fill("ZeroHedge")
+    wait_idle(page)
+    fields = [
+        ("Article text", text),
+        ("Title (default: first line)", title),
+        ("Outlet", "ZeroHedge"),
+    ]
+    for label, value in fields:
+        if value:
+            box = page.get_by_label(label).first
+            box.fill(value)
+            box.press("Tab")
+            wait_idle(page)
     page.get_by_role("button", name="Import", exact=True).click()
-    page.get_by_text("Imported article").wait_for()
+    page.get_by_text("Imported article").wait_for(timeout=60_000)
     wait_idle(page)
