@@ -155,3 +155,53 @@ def test_merge_then_kind_and_split_then_apply_lose_no_text(  # type: ignore[no-u
     assert page.locator("[data-testid='stAlertContentError']").count() == 0
     assert uncovered_text(text, before, covered()) == []
     engine.dispose()
+
+
+def test_two_tabs_conflict_trim_question_and_undo(  # type: ignore[no-untyped-def]
+    server: str, server_db: str, page
+) -> None:
+    """Two tabs of one reviewer on one claim, then a trim that needs an explicit drop, then
+    undo from the History panel: each as a person clicks and types (Tab leaves a field)."""
+    start(page, server)
+    choose(page, "Source reliability", "B — usually reliable")
+    button(page, "Save")
+    page.get_by_text("Saved claim 1").wait_for()
+    other = page.context.new_page()  # a second tab, same reviewer
+    other.set_default_timeout(60_000)
+    other.goto(server + "/annotate?reviewer=ana&article=1&claim=1")
+    other.get_by_text("Claim 1 of 16").wait_for()
+    wait_idle(other)
+    choose(other, "Source reliability", "E — unreliable")
+    button(other, "Save")
+    other.get_by_text("Saved claim 1").wait_for()
+
+    choose(page, "Information credibility", "5 — improbable")  # picked after the other save
+    page.get_by_text("unsaved changes").wait_for()
+    button(page, "Save")
+    page.get_by_text("Which one do you keep?").wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "two-tabs-conflict.png"))
+    button(page, "Keep mine")
+    assert [(r[0], r[1]) for r in assessments(server_db)] == [("B", 5)]
+
+    page.get_by_role("button", name="Bounds", exact=True).click()
+    wait_idle(page)
+    end = page.get_by_label("End", exact=True)
+    end.fill(str(int(end.input_value()) - 10))
+    end.press("Tab")
+    wait_idle(page)
+    button(page, "Apply boundaries and kind")
+    page.get_by_text("Trimming would leave").wait_for()
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "trim-question.png"))
+    button(page, "Trim and drop the rest")
+    page.get_by_text("Claims updated").wait_for()
+
+    page.get_by_role("button", name="History", exact=True).click()
+    wait_idle(page)
+    page.screenshot(path=str(ARTIFACTS / "history-panel.png"))
+    button(page, "Undo last claim change")
+    page.get_by_text("Undone:").wait_for()
+    with Session(make_engine(server_db)) as session:
+        dropped = session.exec(select(Claim).where(Claim.dropped == True)).all()  # noqa: E712
+    assert dropped == []  # the trim and its dropped rest are gone again
