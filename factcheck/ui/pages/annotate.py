@@ -295,6 +295,12 @@ def suggested_draft(claim_id: int) -> AssessmentInput | None:
     return annotation.draft_from_suggestion(suggestion) if suggestion else None
 
 
+def forget_draft(draft: Draft) -> None:
+    """Saved, discarded or cleared: the next run loads the claim's form from the database."""
+    all_drafts().pop(draft.key, None)
+    persisted().pop(draft.key, None)
+
+
 def unsaved_drafts() -> list[Draft]:
     return [
         d
@@ -358,8 +364,7 @@ def save_current(then_next: bool = False, expected_version: int | None = None) -
     position = workspace.claim(claim_id).position if workspace.claim(claim_id) else "?"  # type: ignore[union-attr]
     ss["flash"] = ("success", f"Saved claim {position} ({grade}).")
     forget("suggestion_stats")
-    all_drafts().pop(draft.key, None)
-    persisted().pop(draft.key, None)
+    forget_draft(draft)
     ss.pop("conflict", None)
     if then_next:
         go_next_unrated(claim_id)
@@ -394,8 +399,7 @@ def keep_theirs() -> None:
     """Conflict: drop this form and load the stored assessment."""
     draft = open_draft()
     run_write(lambda s: drafts_service.discard_draft(s, draft.claim_id, draft.reviewer_id))
-    all_drafts().pop(draft.key, None)
-    persisted().pop(draft.key, None)
+    forget_draft(draft)
     ss.pop("conflict", None)
     ss["flash"] = ("success", "Loaded the stored assessment; your edits were discarded.")
 
@@ -422,8 +426,7 @@ def clear_current() -> None:
     )
     if done is not None:
         run_write(lambda s: drafts_service.discard_draft(s, draft.claim_id, draft.reviewer_id))
-        all_drafts().pop(draft.key, None)
-        persisted().pop(draft.key, None)
+        forget_draft(draft)
         ss["flash"] = ("success", "Assessment cleared (it stays in the article's history).")
 
 
