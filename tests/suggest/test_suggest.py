@@ -318,6 +318,25 @@ def test_every_token_has_a_full_row_of_features() -> None:
         assert [row[1].split("=")[0] for row in rows] == [rows[0][1].split("=")[0]] * len(rows)
 
 
+def test_names_from_before_the_split_into_modules_stay_importable() -> None:
+    """bench/train_attribution.py computes the tagger's units with these."""
+    from factcheck.suggest import (  # noqa: F401
+        _Attr,
+        _conventions,
+        _fallback_content,
+        _paragraphs,
+        _quote_spans,
+        _sentences,
+    )
+
+    text = "“We act,” Berg said. “Now.”\nNext line."
+    units = [(a, b, _quote_spans(text, a, b)) for a, b in _paragraphs(text)]
+    assert [[text[s:e] for s, e in _sentences(text, a, b, q)] for a, b, q in units] == [
+        ["“We act,” Berg said.", "“Now.”"],
+        ["Next line."],
+    ]
+
+
 def test_rules_win_on_claims_they_cover() -> None:
     """suggest_for_claim keeps the rules' chain where they find the claim's attribution."""
     text = "“We act together,” Anna Berg told Swedish media, Reuters reported."
@@ -326,13 +345,14 @@ def test_rules_win_on_claims_they_cover() -> None:
 
 
 def _conventional(text: str, source: str | None, cue: str) -> tuple[str | None, str]:
-    """Source and cue text after `_conventions`, from the first occurrences given."""
-    from factcheck.suggest import _Attr, _conventions
+    """Source and cue text after `conventions`, from the first occurrences given."""
+    from factcheck.suggest.candidates import Candidate
+    from factcheck.suggest.merge import conventions
 
     src = (text.index(source), text.index(source) + len(source)) if source else None
     c0 = text.index(cue, src[1] if src else 0)
-    attr = _Attr(AttributionType.indirect, src, (c0, c0 + len(cue)), [], 0, (0, len(text)))
-    _conventions(text, attr)
+    attr = Candidate(AttributionType.indirect, src, (c0, c0 + len(cue)), [], 0, (0, len(text)))
+    conventions(text, attr)
     assert attr.cue is not None
     got_src = text[attr.source[0] : attr.source[1]] if attr.source else None
     return got_src, text[attr.cue[0] : attr.cue[1]]
@@ -364,16 +384,16 @@ def test_span_conventions(
 
 
 def test_fallback_content_for_a_cue_without_one() -> None:
-    from factcheck.suggest import _fallback_content
+    from factcheck.suggest.merge import fallback_content
 
     text = "The budget will be balanced, the ministry has learned."
     src = (text.index("the ministry"), text.index(" has"))
     cue = (text.index("has learned"), text.index("."))
-    got = _fallback_content(text, (0, len(text)), src, cue)
+    got = fallback_content(text, (0, len(text)), src, cue)
     assert [text[a:b] for a, b in got] == ["The budget will be balanced"]
     text = "Berg insisted on Monday the budget would be balanced."
     cue = (text.index("insisted"), text.index(" on"))
-    got = _fallback_content(text, (0, len(text)), (0, 4), cue)
+    got = fallback_content(text, (0, len(text)), (0, 4), cue)
     assert [text[a:b] for a, b in got] == ["on Monday the budget would be balanced"]
 
 
@@ -543,7 +563,7 @@ def _quote_spans_char_by_char(text: str, start: int, end: int) -> list[tuple[int
     st.integers(0, 40),
 )
 def test_quotations_found_as_by_the_character_walk(text: str, a: int, b: int) -> None:
-    from factcheck.suggest import _quote_spans
+    from factcheck.domain.text import quotations
 
     start, end = sorted((a % (len(text) + 1), b % (len(text) + 1)))
-    assert _quote_spans(text, start, end) == _quote_spans_char_by_char(text, start, end)
+    assert quotations(text, start, end) == _quote_spans_char_by_char(text, start, end)
