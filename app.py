@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from factcheck.ui.common import count_run, pages, reviewer_sidebar
+from factcheck.ui.common import count_run, pages, require_sign_in, reviewer_sidebar
 
 st.set_page_config(page_title="factcheck", page_icon=":material/fact_check:", layout="wide")
 
 count_run()
 navigation = st.navigation(pages())
 reviewer_sidebar()
+require_sign_in()
 navigation.run()

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     # tie up the importer (and the page of whoever opens it) for minutes.
     factcheck_max_claims: int = Field(default=5_000, ge=1)
     factcheck_team_mode: bool = False
+    # Web imports may fetch from loopback, private and link-local addresses (a machine of
+    # one's own, or the tests' local server); off on a shared server.
+    factcheck_allow_private_urls: bool = False
 
 
 @lru_cache(maxsize=1)

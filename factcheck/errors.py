@@ -36,6 +36,11 @@ class DatabaseUnavailable(FactcheckError):
     """The database cannot be reached or opened (wrong URL, server down, bad credentials)."""
 
 
+class StorageError(FactcheckError):
+    """The database refused a write (a value one engine cannot hold, a full disk); the
+    transaction was rolled back, so nothing changed."""
+
+
 class ConflictError(FactcheckError):
     """Someone else changed the data first; nothing was overwritten."""
 

@@ -89,6 +89,9 @@ class ClaimRecord(_Record):
     text: str
     kind: str = Field(max_length=20)
     dropped: bool = False
+    # Absent from bundles written before check-worthiness scores (still version 1).
+    checkworthiness: float | None = Field(default=None, ge=0, le=1)
+    checkworthiness_reasons: list[str] | None = None
     updated_at: Timestamp
 
 

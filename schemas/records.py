@@ -166,3 +166,4 @@ class ClaimRecord(BaseModel):
     end: int
     text: str
     kind: ClaimKind
+    checkworthiness: float | None = None  # 0–1; None only for a claim not scored yet

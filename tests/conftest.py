@@ -52,6 +52,9 @@ def pg_database() -> Iterator[str]:
 
 
 TABLES = (
+    "setting",
+    "statement_shingle",
+    "statement_passage",
     "history",
     "draft",
     "chain_hop",

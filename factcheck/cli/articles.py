@@ -64,6 +64,7 @@ def _iter_input_files(
 )
 @json_option
 @pass_state
+@acting_option
 def import_command(
     state: State,
     paths: tuple[Path, ...],
@@ -151,11 +152,14 @@ def _import_web_page(state: State, url: str, meta: ArticleMeta, as_json: bool) -
 
 
 @click.command("articles")
-@click.option("--search", help="Only titles or outlets containing this text.")
+@click.option(
+    "--search", help="Only articles whose title, outlet or text has every word (word prefixes)."
+)
 @click.option("--limit", type=click.IntRange(1), default=None, help="At most this many.")
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many (newest first).")
 @json_option
 @pass_state
+@acting_option
 def articles_command(
     state: State, search: str | None, limit: int | None, offset: int, as_json: bool
 ) -> None:
@@ -190,6 +194,7 @@ def article_group() -> None:
 @click.argument("article_id", type=int)
 @json_option
 @pass_state
+@acting_option
 def article_show(state: State, article_id: int, as_json: bool) -> None:
     """Show an article's metadata and text.
 
@@ -242,8 +247,10 @@ def article_delete(state: State, article_id: int, yes: bool, as_json: bool) -> N
 @click.command("demo")
 @json_option
 @pass_state
+@acting_option
 def demo_command(state: State, as_json: bool) -> None:
-    """Load the demo article (ZeroHedge, 2025-09-05) unless it is already in.
+    """Load the demo article (ZeroHedge, 2025-09-05) and the constructed trace example
+    (fictional people and outlets, data/trace-demo) unless they are already in.
 
     \b
     Example:
@@ -267,8 +274,20 @@ def demo_command(state: State, as_json: bool) -> None:
     else:
         if not as_json:
             click.echo(f"loaded the demo article as article {article_id} ({claims} claims)")
+    from factcheck.cli.trace import load_constructed_demo  # the trace example (issue 16)
+
+    constructed = load_constructed_demo(state)
     if as_json:
-        emit_json({"article_id": article_id})
+        emit_json({"article_id": article_id, "constructed_article_ids": constructed.article_ids})
+        return
+    ids = ", ".join(map(str, constructed.article_ids))
+    click.echo(f"the constructed trace example is articles {ids}")
+    if constructed.skipped:
+        click.echo(f"its chains were not stored: {constructed.skipped}")
+    elif constructed.assessments:
+        click.echo(
+            f"stored its {constructed.assessments} chains as {constructed.reviewer}'s assessments"
+        )
 
 
 COMMANDS: list[click.Command] = [import_command, articles_command, article_group, demo_command]

@@ -27,6 +27,7 @@ def _claim_record(claim: Claim) -> ClaimRecord:
         end=claim.end,
         text=claim.text,
         kind=ClaimKind(claim.kind),
+        checkworthiness=claim.checkworthiness,
     )
 
 
@@ -44,6 +45,7 @@ def _print_claims(claims: list[Claim], as_json: bool) -> None:
 @click.option("--all", "include_dropped", is_flag=True, help="Include dropped claims.")
 @json_option
 @pass_state
+@acting_option
 def claims_command(state: State, article_id: int, include_dropped: bool, as_json: bool) -> None:
     """List an article's claims with exact character offsets.
 

@@ -1,18 +1,19 @@
 """The `factcheck` command group. Each command is thin: it parses options, calls a service in
 one transaction and prints text or (with --json) machine-readable JSON on stdout. Errors are
 one line on stderr and exit status 1. The commands live one module per group (articles,
-claims, rating, export, sources, team, interchange, suggest, ops), each listing its own in
-`COMMANDS`; this module builds the group from them."""
+claims, rating, export, sources, team, interchange, suggest, checkworthy, ops), each listing
+its own in `COMMANDS`; this module builds the group from them."""
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 import click
 from pydantic import ValidationError
 
 from factcheck.cli.common import State, fail
-from factcheck.domain.display import one_line
+from factcheck.domain.display import one_line, quote_name
 from factcheck.errors import FactcheckError, describe_validation_error
 
 
@@ -26,6 +27,17 @@ class FactcheckGroup(click.Group):
             fail(one_line(str(error)))  # a message may carry a raw file name
         except ValidationError as error:
             fail(describe_validation_error(error))
+        except OSError as error:  # a full disk, a folder that cannot be written: one line
+            fail(describe_os_error(error))
+
+
+def describe_os_error(error: OSError) -> str:
+    """One line for a file-system failure, the file name quoted (it may hold a newline)."""
+    where = f" writing {quote_name(error.filename)}" if error.filename else ""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"no space left on the disk{where}: nothing was written (free some space, retry)"
+    reason = error.strerror or type(error).__name__
+    return one_line(f"{reason}{' ' + quote_name(error.filename) if error.filename else ''}")
 
 
 @click.group(cls=FactcheckGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,7 +82,9 @@ def _register_command_modules() -> None:
         "factcheck.cli.team",
         "factcheck.cli.interchange",
         "factcheck.cli.suggest",
+        "factcheck.cli.checkworthy",
         "factcheck.cli.ops",
+        "factcheck.cli.trace",
     ):
         loaded = importlib.import_module(module)
         for command in getattr(loaded, "COMMANDS", []):

@@ -24,8 +24,14 @@ from factcheck.store.engine import read_session
 # ---------------------------------------------------------------- export
 
 
-def _exporter(fmt: str, organization: str | None, review_url: str | None) -> Exporter:
-    """The format's exporter, with ClaimReview's own options (the other formats have none)."""
+def _exporter(
+    fmt: str, organization: str | None, review_url: str | None, *, excel: bool = False
+) -> Exporter:
+    """The format's exporter, with ClaimReview's and the CSV's own options."""
+    if fmt == "csv" and excel:
+        from factcheck.interchange.export import export_csv
+
+        return functools.partial(export_csv, excel=True)
     if fmt != "claimreview":
         return FORMATS[fmt].exporter
     from factcheck.interchange.claimreview import export_claimreview
@@ -63,6 +69,11 @@ def _exporter(fmt: str, organization: str | None, review_url: str | None) -> Exp
     "--review-url", metavar="BASE", help="claimreview: base URL of the published reviews."
 )
 @click.option(
+    "--excel",
+    is_flag=True,
+    help="csv: UTF-8 with a byte-order mark, so Excel shows quotes and accents right.",
+)
+@click.option(
     "--replace",
     is_flag=True,
     help="brat: replace a folder that is not empty (its files go once the export is complete).",
@@ -81,6 +92,7 @@ def export_command(
     rated_to: str | None,
     organization: str | None,
     review_url: str | None,
+    excel: bool,
     replace: bool,
     as_json: bool,
 ) -> None:
@@ -91,6 +103,8 @@ def export_command(
     \b
     Example:
       factcheck export --format csv --out ratings.csv
+      factcheck export --format csv --excel --out ratings-for-excel.csv
+      factcheck export --format xlsx --out ratings.xlsx
       factcheck export --format jsonl --out project.jsonl
       factcheck export --format brat --out corpus/ --reviewer ana
       factcheck export --format claimreview --final-only --organization "Example Checks" \\
@@ -108,6 +122,8 @@ def export_command(
         fail(str(error))
     if flt.rated_from and flt.rated_to and flt.rated_from > flt.rated_to:
         fail(f"--from {rated_from} is after --to {rated_to}")
+    if excel and fmt != "csv":
+        fail(f"--excel is for --format csv (--format {fmt} is read right as it is)")
     spec = FORMATS[fmt]
     if out is None:
         if not spec.to_stdout:
@@ -115,6 +131,8 @@ def export_command(
         if as_json:
             fail("--json describes a written file; give --out")
         with read_session(state.engine) as session:
+            if excel:
+                sys.stdout.write("\ufeff")
             write_csv(iter_rating_rows(session, flt), sys.stdout)
         return
     if spec.folder and out.exists() and not out.is_dir():
@@ -126,7 +144,7 @@ def export_command(
         )
     if not spec.folder and out.is_dir():
         fail(f"{quote_name(out)} is a folder; give a file name")
-    exporter = _exporter(fmt, organization, review_url)
+    exporter = _exporter(fmt, organization, review_url, excel=excel)
     unit = spec.unit
     with ProgressBar(f"exporting {fmt}", unit=unit, quiet=as_json) as bar:
         if spec.folder:

@@ -54,6 +54,7 @@ def sources_group() -> None:
 @click.option("--search", help="Name, alias or kind contains this text.")
 @json_option
 @pass_state
+@acting_option
 def sources_list(state: State, search: str | None, as_json: bool) -> None:
     """List sources with kind, aliases and prior grade.
 

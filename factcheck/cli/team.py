@@ -17,11 +17,18 @@ import click
 from sqlmodel import Session
 
 from factcheck.cli.common import State, emit_json, fail, json_option, pass_state
-from factcheck.domain.agreement import FIELDS, LEVELS, Rating, agreement_report
+from factcheck.domain.agreement import (
+    FIELDS,
+    LEVELS,
+    Rating,
+    agreement_report,
+    without_columns,
+)
 from factcheck.ids import row_id
 from factcheck.services import access, review
 from factcheck.services import reviewers as reviewer_service
-from factcheck.services.agreement_data import ratings_from_csv
+from factcheck.services import team as team_service
+from factcheck.services.agreement_data import read_ratings_csv
 from schemas.vocab import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -39,7 +46,7 @@ def act_as(
     """Who a command acts as. Local mode asks nothing (and checks nothing). Team mode needs the
     name and that reviewer's password, from $FACTCHECK_PASSWORD or a hidden prompt; the
     sign-in is the same rate-limited, logged one as the web UI's."""
-    if not access.team_mode():
+    if not access.team_mode(state.engine):
         return None
     if not name:
         if not required:
@@ -160,7 +167,7 @@ def reviewers_add(state: State, name: str, role: str, as_json: bool) -> None:
       factcheck reviewers add ana --role annotator --reviewer root
     """
     state.read(lambda s: reviewer_service.check_can_add_reviewer(s, role))
-    password = _new_password(name) if access.team_mode() else None
+    password = _new_password(name) if access.team_mode(state.engine) else None
     added = state.write(
         lambda s: _reviewer_dict(reviewer_service.add_reviewer(s, name, role, password))
     )
@@ -170,6 +177,7 @@ def reviewers_add(state: State, name: str, role: str, as_json: bool) -> None:
 @reviewers_group.command("list")
 @json_option
 @pass_state
+@acting_option
 def reviewers_list(state: State, as_json: bool) -> None:
     """List reviewers with their role; password hashes are never shown.
 
@@ -406,11 +414,12 @@ def agreement_command(
     """
     articles = list(article_ids) or None
     ratings: Sequence[Rating]
+    missing: list[str] = []
     if ratings_csv is not None:
-        ratings = ratings_from_csv(ratings_csv, article_ids=articles)
+        ratings, missing = read_ratings_csv(ratings_csv, article_ids=articles)
     else:
         ratings = state.read(lambda session: review.visible_ratings(session, articles))
-    report = agreement_report(ratings, level=level)
+    report = without_columns(agreement_report(ratings, level=level), missing)
     if as_json:
         emit_json(report)
     else:
@@ -428,6 +437,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"  {'field':<25} {'level':<9} {'alpha':>7} {'units':>7} {'reviewers':>10}",
     ]
     for field in FIELDS:
+        if field not in report:  # a column the ratings CSV did not have
+            continue
         row = report[field]
         lines.append(
             f"  {field:<25} {row['level']:<9} {_figure(row['alpha']):>7} "
@@ -449,8 +460,10 @@ def format_report(report: dict[str, Any]) -> str:
     else:
         lines.append("Cohen's kappa per reviewer pair: no two reviewers rated the same claim")
     lines.append("")
-    chains = report["chains"]
-    if chains["units"]:
+    chains = report.get("chains")
+    if chains is None:
+        pass
+    elif chains["units"]:
         share = chains["exact_match_share"]
         lines.append(
             f"Chains: {chains['units']} claims with chains from two reviewers or more; "
@@ -459,7 +472,108 @@ def format_report(report: dict[str, Any]) -> str:
         )
     else:
         lines.append("Chains: no claim has chains from two reviewers")
+    lines.extend(f"Note: {note}" for note in report.get("notes", []))
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- team mode
+
+
+@click.group("team")
+def team_group() -> None:
+    """Team mode for this database: passwords, roles and blind rating enforced for every
+    process on it, whatever its environment says."""
+
+
+def _admin_password(name: str, *, new: bool) -> str:
+    if new:
+        return _new_password(name)
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        password = click.prompt(f"Password for {name}", hide_input=True, err=True)
+    return password
+
+
+def _print_status(status: team_service.TeamStatus, as_json: bool) -> None:
+    if as_json:
+        emit_json(status.as_dict())
+        return
+    if status.stored:
+        click.echo("team mode: on (stored in this database)")
+    elif status.environment:
+        click.echo(
+            "team mode: on for this process only (FACTCHECK_TEAM_MODE); "
+            "`factcheck team enable` makes it the database's"
+        )
+    else:
+        click.echo("team mode: off (local mode: every check passes, nothing is asked)")
+
+
+@team_group.command("enable")
+@click.option(
+    "--reviewer",
+    "name",
+    envvar=REVIEWER_ENV,
+    required=True,
+    metavar="NAME",
+    help="The admin enabling it (on a database without an admin: the first admin).",
+)
+@json_option
+@pass_state
+def team_enable(state: State, name: str, as_json: bool) -> None:
+    """Make this database a team database. Signs in as an admin (password from
+    $FACTCHECK_PASSWORD or a prompt); on a database without an admin, NAME becomes the first
+    admin (an existing local-mode reviewer is promoted, keeping their work) and the password
+    given becomes theirs ($FACTCHECK_NEW_PASSWORD or a prompt).
+
+    \b
+    Example:
+      factcheck team enable --reviewer root
+    """
+    first = state.read(lambda s: team_service.sets_new_password(s, name))
+    password = _admin_password(name, new=first)
+    actor = team_service.enable(state.engine, name, password)
+    status = state.read(team_service.status)
+    if not as_json:
+        click.echo(f"team mode enabled by {actor.name} (admin)")
+    _print_status(status, as_json)
+
+
+@team_group.command("disable")
+@click.option(
+    "--reviewer",
+    "name",
+    envvar=REVIEWER_ENV,
+    required=True,
+    metavar="NAME",
+    help="An admin of this database.",
+)
+@json_option
+@pass_state
+def team_disable(state: State, name: str, as_json: bool) -> None:
+    """Return this database to local mode (no sign-in, no blind rating). Needs an admin's
+    password ($FACTCHECK_PASSWORD or a prompt), whatever this process's environment says.
+
+    \b
+    Example:
+      factcheck team disable --reviewer root
+    """
+    password = _admin_password(name, new=False)
+    team_service.disable(state.engine, name, password)
+    _print_status(state.read(team_service.status), as_json)
+
+
+@team_group.command("status")
+@json_option
+@pass_state
+def team_status(state: State, as_json: bool) -> None:
+    """Whether team mode is on, and whether the database or the environment says so.
+
+    \b
+    Example:
+      factcheck team status --json
+    """
+    _print_status(state.read(team_service.status), as_json)
 
 
 COMMANDS: list[click.Command] = [
@@ -467,4 +581,5 @@ COMMANDS: list[click.Command] = [
     reviewers_group,
     release_command,
     review_command,
+    team_group,
 ]

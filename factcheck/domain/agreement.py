@@ -119,6 +119,23 @@ RATING_FIELDS: tuple[str, ...] = (
 )
 
 
+# The rated columns of a ratings CSV; a sheet may carry any of them (at least one).
+RATED_COLUMNS: tuple[str, ...] = RATING_FIELDS[2:]
+
+
+def without_columns(report: dict[str, Any], missing: Sequence[str]) -> dict[str, Any]:
+    """The report with the figures of rated columns a ratings CSV did not have left out (not
+    shown as "no agreement"), and a note saying so for each."""
+    if not missing:
+        return report
+    kept = {key: value for key, value in report.items() if key not in missing}
+    if "chain" in missing:
+        kept.pop("chains", None)
+    kept["pairwise"] = [p for p in report["pairwise"] if p["field"] not in missing]
+    kept["notes"] = [f"{column}: not a column of the ratings CSV, left out" for column in missing]
+    return kept
+
+
 @dataclass(frozen=True, eq=False)
 class RatingTable(Sequence[Rating]):
     """Non-final ratings column by column: what `agreement_report` computes on.

@@ -7,9 +7,11 @@ saved or discarded. Pure: no Session, no Streamlit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from factcheck.domain.names import name_key
 from schemas.records import AssessmentInput
 from schemas.spans import ChainHop
 from schemas.vocab import AttributionType, Relation, SourceKind
@@ -254,3 +256,180 @@ def _show(value: Any) -> str:
     if value in (None, "", 0, False, []):
         return "—"
     return str(value)
+
+
+# ------------------------------------------------------------------ marking and chains as text
+# What the Annotate page's article view and chain field do to a form: pure, so the rules are
+# tested without a browser. `Resolver` looks a name or alias up in the sources registry and
+# gives (canonical name, kind), or None for a name the registry does not know.
+Resolver = Callable[[str], tuple[str, str] | None]
+ROLES = ("source", "cue", "content")
+# Cues that say the origin spoke to the next hop (“told Reuters”): its relation is told_to.
+_TOLD_CUES = ("told", "said to", "interview", "speaking to", "spoke to")
+
+
+def _is_attribution(entry: dict[str, Any]) -> bool:
+    # the same rule as factcheck.interchange.brat.is_attribution (Discard/Discuss are not)
+    return str(entry.get("label") or "Attribution").startswith("Attribution")
+
+
+def mark_span(
+    spans: list[dict[str, Any]] | None, role: str, start: int, end: int, text: str
+) -> list[dict[str, Any]]:
+    """`spans` with the first attribution's `role` (source, cue or content) set to the span
+    (content may be several pieces: a new piece replaces the pieces it overlaps). A new list:
+    the form's baseline keeps its own."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    entries = [dict(entry) for entry in spans or []]
+    index = next((i for i, e in enumerate(entries) if _is_attribution(e)), None)
+    if index is None:
+        entries.insert(0, {"source": [], "cue": [], "content": []})
+        index = 0
+    entry = entries[index]
+    span = {"start": start, "end": end, "text": text}
+    if role == "content":
+        kept = [s for s in entry.get("content") or [] if s["end"] <= start or s["start"] >= end]
+        entry["content"] = sorted([*kept, span], key=lambda s: (s["start"], s["end"]))
+    else:
+        entry[role] = [span]
+    return entries
+
+
+def marked_ranges(spans: list[dict[str, Any]] | None) -> dict[str, list[list[int]]]:
+    """The first attribution's spans by role, as [start, end] pairs for the article view."""
+    entry = next((e for e in spans or [] if _is_attribution(e)), {})
+    return {
+        role: [[int(s["start"]), int(s["end"])] for s in entry.get(role) or [] if "start" in s]
+        for role in ROLES
+    }
+
+
+def chain_text(hops: list[Hop]) -> str:
+    """The chain as one line: 'Alexander Stubb > Finnish media > Reuters'."""
+    return " > ".join(h.name.strip() for h in hops if h.name.strip())
+
+
+def infer_relation(position: int, kind: str, cue: str = "") -> str:
+    """A new hop's relation to the one before: none for the origin; `told_to` right after the
+    origin when the cue says it was told; `republished_by` for an aggregator; else
+    `reported_by` (docs/domain.md, Chains)."""
+    if position == 0:
+        return ""
+    if position == 1 and any(word in cue.casefold() for word in _TOLD_CUES):
+        return Relation.told_to.value
+    if "translat" in cue.casefold():
+        return Relation.translated_by.value
+    if kind == SourceKind.aggregator.value:
+        return Relation.republished_by.value
+    return Relation.reported_by.value
+
+
+def _resolved(name: str, resolve: Resolver) -> tuple[str, str]:
+    known = resolve(name)
+    return (known[0], known[1]) if known else (name, SourceKind.unknown.value)
+
+
+def rechain(
+    hops: list[Hop], text: str, resolve: Resolver, new_uid: Callable[[], int], cue: str = ""
+) -> list[Hop]:
+    """The hops for the chain typed as `text`. A name already in the chain (by the name key)
+    keeps its hop: kind, relation and widget uid, wherever it moved, so inserting a hop keeps
+    every other hop's relation. A new name takes the registry's full name and kind, and a
+    relation inferred from its kind and the cue. The origin never has a relation."""
+    names = [part.strip() for part in text.replace("→", ">").split(">") if part.strip()]
+    unused: dict[str, list[Hop]] = {}
+    for hop in hops:
+        if hop.name.strip():
+            unused.setdefault(name_key(hop.name), []).append(hop)
+    result: list[Hop] = []
+    for name in names:
+        same = unused.get(name_key(name))
+        if not same:
+            canonical, kind = _resolved(name, resolve)
+            same = unused.get(name_key(canonical))
+            if not same:
+                result.append(Hop(new_uid(), canonical, kind, ""))
+                continue
+        result.append(replace(same.pop(0)))
+    for position, hop in enumerate(result):
+        if position == 0:
+            hop.relation = ""
+        elif not hop.relation:
+            hop.relation = infer_relation(position, hop.kind, cue)
+    return result
+
+
+def insert_hop(
+    hops: list[Hop], name: str, resolve: Resolver, new_uid: Callable[[], int], cue: str = ""
+) -> list[Hop]:
+    """`name` added as an intermediary: before the publisher (the last hop) when the chain has
+    two hops or more, else at the end. Every other hop keeps its relation."""
+    named = [h for h in hops if h.name.strip()]
+    canonical, _ = _resolved(name.strip(), resolve)
+    if any(name_key(h.name) == name_key(canonical) for h in named):
+        return [replace(h) for h in named]
+    names = [h.name for h in named]
+    names.insert(len(names) - 1 if len(names) >= 2 else len(names), canonical)
+    return rechain(named, " > ".join(names), resolve, new_uid, cue)
+
+
+def link_speaker(
+    values: FormValues,
+    old_speaker: str,
+    resolve: Resolver,
+    new_uid: Callable[[], int],
+    publisher: str = "",
+) -> bool:
+    """The speaker is the chain's origin: after the speaker changed from `old_speaker`, the
+    first hop takes the registry's full name and kind ("Putin" → "Vladimir Putin",
+    head_of_state). A chain of only the publisher gets the speaker in front of it; an empty
+    chain becomes speaker > publisher. Whether the hops changed."""
+    new = values.speaker.strip()
+    if not new or name_key(new) == name_key(old_speaker or ""):
+        return False
+    name, kind = _resolved(new, resolve)
+    hops = [h for h in values.hops if h.name.strip()]
+    old_origin = name_key(_resolved(old_speaker.strip(), resolve)[0]) if old_speaker else None
+    linked = (
+        bool(hops)
+        and old_origin is not None
+        and name_key(hops[0].name)
+        in (
+            old_origin,
+            name_key(old_speaker),
+        )
+    )
+    if hops and (linked or len(hops) >= 2):
+        if name_key(hops[0].name) == name_key(name):
+            return False
+        hops[0] = replace(hops[0], name=name, kind=kind, relation="")
+    elif hops:
+        hops.insert(0, Hop(new_uid(), name, kind, ""))
+    else:
+        hops = [Hop(new_uid(), name, kind, "")]
+        if publisher.strip() and name_key(publisher) != name_key(name):
+            outlet, outlet_kind = _resolved(publisher.strip(), resolve)
+            hops.append(Hop(new_uid(), outlet, outlet_kind, ""))
+    for position, hop in enumerate(hops):
+        if position == 0:
+            hop.relation = ""
+        elif not hop.relation:
+            hop.relation = infer_relation(position, hop.kind, values.cue)
+    values.hops = hops
+    return True
+
+
+def origin_for_speaker(values: FormValues, old_hops: list[Hop]) -> bool:
+    """The chain's origin changed (typed as text): the speaker follows when it named the old
+    origin or was empty, and the chain has an origin apart from the publisher. Whether the
+    speaker changed."""
+    named = [h for h in values.hops if h.name.strip()]
+    old = [h for h in old_hops if h.name.strip()]
+    if len(named) < 2 or (old and name_key(old[0].name) == name_key(named[0].name)):
+        return False
+    speaker = values.speaker.strip()
+    if speaker and not (old and name_key(old[0].name) == name_key(speaker)):
+        return False
+    values.speaker = named[0].name
+    return True

@@ -4,7 +4,6 @@ goes through html.escape: an article containing <script> shows those characters,
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -45,15 +44,6 @@ class HighlightedClaim:
 
 def _escape(fragment: str) -> str:
     return html.escape(fragment, quote=True).replace("\n", "<br>")
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
-
-
-def markdown_literal(text: str) -> str:
-    """`text` shown as itself inside Streamlit markdown: every markdown, directive (`:red[…]`)
-    and HTML character backslash-escaped, so a hop named `**x**` shows its asterisks."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
 # The marks' look, once per article instead of inline on each of its hundreds of claims (the
@@ -98,7 +88,7 @@ def article_html(
 def legend_html() -> str:
     items = "".join(
         f'<span style="background:{STATE_COLOURS[key]};padding:1px 6px;margin-right:6px;'
-        f'border-radius:3px">{html.escape(label)}</span>'
+        f'border-radius:3px;white-space:nowrap;display:inline-block">{html.escape(label)}</span>'
         for key, label in LEGEND.items()
     )
     return f'<div style="font-size:0.8rem">{items}</div>'
@@ -124,3 +114,28 @@ def chain_dot(chain: Sequence[ChainHop]) -> str:
         lines.append(f'  h{index - 1} -> h{index} [label="{_dot_label(relation)}"];')
     lines.append("}")
     return "\n".join(lines)
+
+
+def chain_html(chain: Sequence[ChainHop]) -> str:
+    """The chain as boxes joined by arrows labelled with the relation, wrapping onto more lines
+    as it grows: eight hops stay readable in half a 1280-pixel page (a left-to-right graph
+    shrank its labels to a few pixels). Names and kinds are escaped."""
+    parts = []
+    for index, hop in enumerate(chain):
+        if index:
+            relation = hop.relation.value.replace("_", " ") if hop.relation else ""
+            parts.append(
+                '<span style="color:#667;font-size:0.75rem;white-space:nowrap">'
+                f"→ {html.escape(relation)} →</span>"
+            )
+        parts.append(
+            '<span style="display:inline-block;background:#f4f6fa;border:1px solid #c9d0dc;'
+            'border-radius:6px;padding:1px 7px;line-height:1.3">'
+            f"{html.escape(hop.name)} "
+            f'<span style="color:#667;font-size:0.72rem">{html.escape(hop.kind.value)}</span>'
+            "</span>"
+        )
+    return (
+        '<div class="fc-chain-graph" style="display:flex;flex-wrap:wrap;align-items:center;'
+        'gap:3px 5px;font-size:0.85rem">' + "".join(parts) + "</div>"
+    )

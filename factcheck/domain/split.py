@@ -1,11 +1,12 @@
 """Split an article's text into claims: exact, non-overlapping character spans.
 
-Pure and I/O free. Sentences come from pysbd, run one paragraph at a time (it is
-superlinear in the length of what it is given); very long paragraphs and very large texts
-use a small regex splitter instead, so any string is split in bounded time. Afterwards a
-direct quote that runs over several sentences is put back together with its attribution,
-and lines that are bylines, datelines or page furniture are kept out of the claims (the
-author and publication time found there are returned).
+Pure and I/O free. Lines, sentences and quotations come from `factcheck.domain.text`, the
+splitter the suggester uses too; claims ask it for pysbd's opinion on each paragraph short
+enough for pysbd (it is superlinear in the length of what it is given), and very large texts
+use the rule alone, so any string is split in bounded time. A direct quote that runs over
+several sentences stays one claim with its attribution, and lines that are bylines,
+datelines or page furniture are kept out of the claims (the author and publication time
+found there are returned).
 
 Lines, paragraphs and sentences are produced one after the other, not all first: given a cap
 on claims, a text with far more sentences than an article has (a pasted book, a generated
@@ -14,13 +15,12 @@ file) is refused as soon as the split gets past the cap, not after splitting all
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import accumulate, chain
-from typing import Any
+from functools import partial
 
+from factcheck.domain import text as units
 from schemas.vocab import ClaimKind
 
 __all__ = ["ClaimSpan", "SplitResult", "TooManyClaims", "split_into_claims"]
@@ -28,12 +28,15 @@ __all__ = ["ClaimSpan", "SplitResult", "TooManyClaims", "split_into_claims"]
 
 @dataclass(frozen=True)
 class ClaimSpan:
-    """One proposed claim: `text == article[start:end]`."""
+    """One proposed claim: `text == article[start:end]`. The check-worthiness score and its
+    reasons are filled in by `factcheck.checkworthy.score_claims` (None: not scored yet)."""
 
     start: int
     end: int
     text: str
     kind: ClaimKind
+    checkworthiness: float | None = None
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,38 +68,11 @@ class TooManyClaims(ValueError):
         )
 
 
-# pysbd slows down faster than linearly with the length of its input: a 20 kB paragraph
-# takes ~0.3 s. Real paragraphs are far shorter; longer ones and huge texts (a pasted book,
-# not an article) go to the linear regex splitter.
-PYSBD_MAX_PARAGRAPH = 4_000
+# pysbd is superlinear in the length of its input; a huge text (a pasted book, not an
+# article) is split by the rule alone.
 PYSBD_MAX_TEXT = 300_000
-# A "quote" longer than this is more likely a stray quote mark than a real quotation.
-MAX_QUOTE_LENGTH = 5_000
 # Metadata lines are short; a long line is prose even if it starts with a date.
 MAX_METADATA_LINE = 120
-
-# Every character str.isspace() accepts is below U+3001; pysbd gets plain spaces instead so
-# that newlines inside a joined paragraph or odd separators cannot shift its offsets.
-_TO_SPACE = {cp: " " for cp in range(0x3001) if chr(cp).isspace()}
-
-_segmenter: Any = None
-PATTERN_CACHE_SIZE = 4096
-
-
-def _pysbd_segmenter() -> Any:
-    """Build pysbd's segmenter once, on first use (importing pysbd is the slow part)."""
-    global _segmenter
-    if _segmenter is None:
-        import pysbd
-
-        _segmenter = pysbd.Segmenter(language="en", clean=False)
-        # pysbd builds about 1,700 distinct regular expressions from its abbreviation list,
-        # through `re` module functions. Python keeps only 512 compiled patterns (a private
-        # limit), so every paragraph recompiled most of them: over a third of the time of a
-        # split. A larger limit keeps them compiled (PolNeAR: 17.5 -> 11 ms per article).
-        if getattr(re, "_MAXCACHE", 0) < PATTERN_CACHE_SIZE:
-            re._MAXCACHE = PATTERN_CACHE_SIZE  # type: ignore[attr-defined]
-    return _segmenter
 
 
 # --- metadata lines ----------------------------------------------------------------------
@@ -299,25 +275,14 @@ class _Line:
 
 
 def _lines(text: str) -> Iterator[_Line]:
-    """Non-blank lines with whitespace-stripped bounds, split on "\\n" only, one at a time."""
-    pos = 0
-    blank = True
-    n = len(text)
-    while pos <= n:
-        nl = text.find("\n", pos)
-        end = n if nl < 0 else nl
-        raw = text[pos:end]
-        stripped = raw.strip()
-        if stripped:
-            lead = len(raw) - len(raw.lstrip())
-            start = pos + lead
-            yield _Line(start, start + len(stripped), stripped, blank)
-            blank = False
-        else:
-            blank = True
-        if nl < 0:
-            break
-        pos = nl + 1
+    """The text's lines (`factcheck.domain.text.lines`), each knowing whether a blank line
+    comes before it, one at a time."""
+    prev_end = None
+    for start, end in units.lines(text):
+        # The gap from the line before holds a blank line when it holds two line breaks.
+        blank = prev_end is None or text.count("\n", prev_end, start) > 1
+        yield _Line(start, end, text[start:end], blank)
+        prev_end = end
 
 
 def _marked_lines(text: str) -> Iterator[_Line]:
@@ -390,225 +355,12 @@ def _paragraphs(lines: Iterable[_Line], metadata: list[_Line]) -> Iterator[tuple
 
 # --- sentences ---------------------------------------------------------------------------
 
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "st",
-        "gen",
-        "sen",
-        "rep",
-        "gov",
-        "lt",
-        "col",
-        "sgt",
-        "capt",
-        "cmdr",
-        "adm",
-        "maj",
-        "jr",
-        "sr",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "vs",
-        "etc",
-        "e.g",
-        "i.e",
-        "u.s",
-        "u.k",
-        "u.n",
-        "a.m",
-        "p.m",
-        "no",
-        "nos",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "fig",
-        "al",
-        "approx",
-        "dept",
-        "est",
-        "mt",
-        "ft",
-    ]
-)
-_GAP = re.compile(r"(?<=[.!?…\"'”’»)\]])\s++(?=\S)")
-
-
-def _regex_sentences(seg: str) -> Iterator[tuple[int, int]]:
-    """Linear-time fallback splitter: break after . ! ? … (and closing quotes) + space,
-    unless the word is a known abbreviation or an initial, or the next word is lower case.
-    Sentences come one at a time, so a capped split of a huge paragraph can stop early."""
-    prev = 0
-    for m in _GAP.finditer(seg):
-        i = m.start()
-        j = i
-        while j > 0 and i - j < 3 and seg[j - 1] in "\"'”’»)]":
-            j -= 1
-        if j == 0 or seg[j - 1] not in ".!?…":
-            continue
-        if seg[m.end()].islower():
-            continue
-        if seg[j - 1] == ".":
-            word_start = seg.rfind(" ", 0, j - 1) + 1
-            word = seg[word_start : j - 1].lstrip("\"'“‘(").lower()
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-                continue
-        yield prev, m.start()
-        prev = m.start()
-    yield prev, len(seg)
-
-
-def _pysbd_sentences(seg: str) -> list[tuple[int, int]] | None:
-    """pysbd's sentences of `seg` as offsets, or None if it failed or its spans are off."""
-    try:
-        sentences = _pysbd_segmenter().processor(seg).process() if seg else []
-    except Exception:  # pysbd is a regex pile; any input it chokes on goes to the fallback
-        return None
-    out: list[tuple[int, int]] = []
-    prev_end = 0
-    for start, end in _char_spans(seg, sentences):
-        if not (prev_end <= start <= end <= len(seg)):
-            return None
-        if seg[prev_end:start].strip():  # pysbd skipped some text: do not lose it
-            return None
-        out.append((start, end))
-        prev_end = end
-    if seg[prev_end:].strip():
-        return None
-    return out
-
-
-def _char_spans(text: str, sentences: list[str]) -> list[tuple[int, int]]:
-    r"""Where pysbd's sentences lie in `text`, exactly as its `char_span` mode finds them: the
-    first occurrence of each sentence, with the whitespace after it, that ends past the
-    previous one.
-
-    pysbd does this with one regular expression per sentence (`re.escape(sentence) + r"\s*"`);
-    thousands of those, each used once, pushed pysbd's own patterns out of Python's pattern
-    cache, so half of a split went into recompiling them. `str.find` and `str.isspace` (the
-    characters `\s` matches) give the same spans.
-
-    The occurrences of one sentence are searched from the start of the text, each after the
-    previous one (as `re.finditer` does), and the previous end only grows: so the search for a
-    sentence met before resumes where the last one stopped. Starting over each time was
-    quadratic in the repeats of a sentence (a paragraph of 800 "Go.." took 1.4 s)."""
-    spans: list[tuple[int, int]] = []
-    prior_end = 0
-    resume: dict[str, int] = {}  # sentence -> where its next occurrence is searched from
-    for sentence in sentences:
-        if not sentence:  # only whitespace to match: leave that odd case to the regex
-            found = (m.span() for m in re.finditer(r"\s*", text))
-            span = next((s for s in found if s[1] > prior_end), None)
-            if span is not None:
-                spans.append(span)
-                prior_end = span[1]
-            continue
-        position = resume.get(sentence, 0)
-        while (start := text.find(sentence, position)) >= 0:
-            end = start + len(sentence)
-            while end < len(text) and text[end].isspace():
-                end += 1
-            position = end  # the next match starts after this one, as `re.finditer`'s do
-            if end > prior_end:
-                spans.append((start, end))
-                prior_end = end
-                break
-        # An occurrence ending at or before `prior_end` can never be the answer again.
-        resume[sentence] = position if start >= 0 else len(text) + 1
-    return spans
-
-
-# Each pair of quotation marks, and a pattern finding either mark: the loops below visit the
-# quotation marks only, not every character of a paragraph that may be megabytes long.
-_QUOTE_PAIRS = tuple(
-    (opening, closing, re.compile(f"[{opening}{closing}]"))
-    for opening, closing in (("“", "”"), ("«", "»"), ("„", "“"))
-)
-_STRAIGHT_QUOTE = re.compile('"')
-
-
-def _quote_regions(seg: str) -> list[tuple[int, int]]:
-    """Balanced direct quotes in a paragraph, as (start, end) with end past the close."""
-    regions: list[tuple[int, int]] = []
-    for opening, closing, marks in _QUOTE_PAIRS:
-        if opening not in seg:
-            continue
-        start = -1
-        for m in marks.finditer(seg):
-            i, ch = m.start(), m.group()
-            if ch == opening:  # a second opening means the first one was never closed
-                start = i
-            elif ch == closing and start >= 0:
-                regions.append((start, i + 1))
-                start = -1
-    straight = [m.start() for m in _STRAIGHT_QUOTE.finditer(seg)] if '"' in seg else []
-    if straight and len(straight) % 2 == 0:  # unbalanced straight quotes cannot be paired
-        regions.extend((straight[k], straight[k + 1] + 1) for k in range(0, len(straight), 2))
-    return sorted(r for r in regions if r[1] - r[0] <= MAX_QUOTE_LENGTH)
-
-
-def _merge_quotes(seg: str, bounds: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    """Join sentences whose boundary falls inside a quote: a quote stays with its
-    attribution, as DOMAIN.md asks. A sentence is handed on once the next one is known not
-    to join it."""
-    rest = iter(bounds)
-    first, second = next(rest, None), next(rest, None)
-    if first is None:
-        return
-    if second is None:
-        yield first
-        return
-    regions = _quote_regions(seg)
-    if not regions:
-        yield first
-        yield second
-        yield from rest
-        return
-    starts = [r[0] for r in regions]
-    furthest_end = list(accumulate((r[1] for r in regions), max))
-    prev_start, prev_end = first
-    for start, end in chain([second], rest):
-        # A quote that opens before the previous sentence ends and closes after this one
-        # starts straddles the boundary between them.
-        k = bisect.bisect_left(starts, prev_end)
-        if k and furthest_end[k - 1] > start:
-            prev_end = end
-        else:
-            yield prev_start, prev_end
-            prev_start, prev_end = start, end
-    yield prev_start, prev_end
-
 
 def _sentences(text: str, start: int, end: int, use_pysbd: bool) -> Iterator[tuple[int, int]]:
-    """Whitespace-stripped sentence spans (article offsets) of text[start:end], in order."""
-    seg = text[start:end].translate(_TO_SPACE)
-    bounds: Iterable[tuple[int, int]] = _regex_sentences(seg)
-    if use_pysbd and len(seg) <= PYSBD_MAX_PARAGRAPH:
-        found = list(bounds)
-        # Where even the eager regex sees a single sentence, pysbd has nothing to add.
-        bounds = (_pysbd_sentences(seg) or found) if len(found) > 1 else found
-    for s, e in _merge_quotes(seg, ((s, e) for s, e in bounds if s < e)):
-        piece = text[start + s : start + e]
-        stripped = piece.strip()
-        if stripped:
-            lead = len(piece) - len(piece.lstrip())
-            yield start + s + lead, start + s + lead + len(stripped)
+    """The sentence spans of the paragraph text[start:end], a closed quotation never cut (a
+    quote stays with its attribution, as docs/domain.md asks)."""
+    quotes = partial(units.closed_quotations, text, start, end)
+    return units.sentences(text, start, end, quotes, pysbd=use_pysbd)
 
 
 # --- kinds -------------------------------------------------------------------------------

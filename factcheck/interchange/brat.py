@@ -33,7 +33,6 @@ from sqlmodel import Session, col
 
 from factcheck.config import get_settings
 from factcheck.domain.display import quote_name
-from factcheck.domain.scoring import sourcing_score
 from factcheck.domain.split import SplitResult
 from factcheck.domain.textio import content_hash
 from factcheck.errors import InputError
@@ -41,11 +40,12 @@ from factcheck.ids import id_col, row_id
 from factcheck.interchange.export import ExportFilter, assessment_conditions, atomic_text_file
 from factcheck.services import access
 from factcheck.services.articles import find_by_hash, import_text, split_article
+from factcheck.services.assessments import AssessmentItem, store_many
 from factcheck.services.batch import files_in_folder
 from factcheck.services.reviewers import clean_reviewer_name, get_or_create_reviewer
 from factcheck.store.engine import write
-from factcheck.store.models import Article, Assessment, Claim, Reviewer, utcnow
-from schemas.records import ArticleMeta
+from factcheck.store.models import Article, Assessment, Claim, Reviewer
+from schemas.records import ArticleMeta, AssessmentInput
 from schemas.vocab import AttributionType
 
 ImportProgress = Callable[[int, int], None]
@@ -527,29 +527,24 @@ def _import_document(
                 entry["brat"]["file"] = name
             per_claim[_best_claim(claims, entry)].append(entry)
             summary.attributions += is_attribution(entry)
-        person = get_or_create_reviewer(session, annotator)
-        existing = {
-            a.claim_id: a
-            for a in session.execute(
-                select(Assessment).where(
+        person = row_id(get_or_create_reviewer(session, annotator))
+        stored = {
+            claim_id: spans
+            for claim_id, spans in session.execute(
+                select(col(Assessment.claim_id), col(Assessment.spans)).where(
                     col(Assessment.claim_id).in_(list(per_claim)),
-                    col(Assessment.reviewer_id) == person.id,
+                    col(Assessment.reviewer_id) == person,
                     col(Assessment.is_final) == false(),
                 )
-            ).scalars()
-        }
-        for claim_id, entries in per_claim.items():
-            _store(
-                session,
-                claim_id,
-                person,
-                entries,
-                name,
-                article.source_file,
-                existing.get(claim_id),
             )
-            summary.assessments += 1
-    session.flush()
+        }
+        summary.assessments += store_many(
+            session,
+            (
+                _item(claim_id, person, entries, name, article.source_file, stored.get(claim_id))
+                for claim_id, entries in per_claim.items()
+            ),
+        )
 
 
 def _entry_ranges(entry: dict[str, Any]) -> list[tuple[int, int]]:
@@ -577,37 +572,32 @@ def _joined(spans: list[dict[str, Any]]) -> str | None:
     return text[:SPEAKER_MAX] or None
 
 
-def _store(
-    session: Session,
+# What a .ann file says of a claim; the assessment keeps its other fields (grades given since).
+BRAT_FIELDS = frozenset({"attribution_type", "speaker", "cue", "spans"})
+
+
+def _item(
     claim_id: int,
-    reviewer: Reviewer,
+    reviewer_id: int,
     entries: list[dict[str, Any]],
     file_name: str,
     article_file: str | None,
-    assessment: Assessment | None,
-) -> None:
+    stored_spans: list[dict[str, Any]] | None,
+) -> AssessmentItem:
     """This annotator's assessment of the claim carries these entries (replacing what an
     earlier import of the same file stored, keeping entries from other files with the same
-    text); grades given since are kept. `assessment` is the one stored already, if any."""
-    if assessment is not None and assessment.spans:
-        kept = [e for e in assessment.spans if entry_file(e, article_file) != file_name]
+    text, `stored_spans`); its attribution is the first attribution entry's."""
+    if stored_spans:
+        kept = [e for e in stored_spans if entry_file(e, article_file) != file_name]
         entries = [*kept, *entries]
     first = next((e for e in entries if is_attribution(e)), None)
-    kind = AttributionType(first["attribution_type"]) if first else None
-    now = utcnow()
-    if assessment is None:
-        assessment = Assessment(
-            claim_id=claim_id,
-            reviewer_id=row_id(reviewer),
-            created_at=now,
-            sourcing_score=sourcing_score([], kind, None).score,
-        )
-    assessment.attribution_type = kind.value if kind else None
-    assessment.speaker = _joined(first["source"]) if first else None
-    assessment.cue = _joined(first["cue"]) if first else None
-    assessment.spans = entries
-    assessment.updated_at = now
-    session.add(assessment)
+    data = AssessmentInput(
+        attribution_type=AttributionType(first["attribution_type"]) if first else None,
+        speaker=_joined(first["source"]) if first else None,
+        cue=_joined(first["cue"]) if first else None,
+        spans=entries,
+    )
+    return AssessmentItem(claim_id, reviewer_id, data, fields=BRAT_FIELDS)
 
 
 # ------------------------------------------------------------------------------ export
@@ -694,7 +684,7 @@ def _entries_by_reviewer(
         select(col(Reviewer.name), col(Assessment.is_final), col(Assessment.spans))
         .join(Claim, col(Claim.id) == Assessment.claim_id)
         .join(Reviewer, col(Reviewer.id) == Assessment.reviewer_id)
-        .where(and_(col(Claim.article_id) == article_id, *assessment_conditions(flt)))
+        .where(and_(col(Claim.article_id) == article_id, *assessment_conditions(session, flt)))
         .order_by(col(Reviewer.name), col(Assessment.is_final), col(Claim.start), col(Claim.id))
     )
     grouped: dict[str, list[dict[str, Any]]] = {}

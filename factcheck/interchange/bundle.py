@@ -35,7 +35,8 @@ from factcheck.interchange.export import (
     release_rows,
 )
 from factcheck.services import access
-from factcheck.services.sources import find_source
+from factcheck.services.assessments import AssessmentItem, Restored, store_many
+from factcheck.services.sources import SourceLinks, alias_row, find_source
 from factcheck.store.engine import is_sqlite, write
 from factcheck.store.models import (
     Article,
@@ -58,8 +59,11 @@ from schemas.bundle import (
     ReviewerRecord,
     SourceRecord,
 )
+from schemas.records import AssessmentInput
 
 BATCH = 500
+# What an assessment record says, as the input a save takes; the rest is how it was stored.
+INPUT_FIELDS = set(AssessmentInput.model_fields)
 ARTICLE_BATCH = 50  # articles carry their HTML: smaller batches keep memory bounded
 TEXT_CACHE = 64  # article texts kept while their claims are checked on import
 
@@ -122,6 +126,13 @@ def _batches(session: Session, query: Any, size: int = BATCH) -> Iterator[list[A
         release_rows(session, batch)
 
 
+def _each(session: Session, query: Any, size: int = BATCH) -> Iterator[Any]:
+    """The rows of a one-entity query, streamed in batches of `size`."""
+    for batch in _batches(session, query, size):
+        for (row,) in batch:
+            yield row
+
+
 def _source_records(session: Session) -> Iterator[dict[str, Any]]:
     for batch in _batches(session, select(Source).order_by(col(Source.name_key))):
         ids = [row[0].id for row in batch]
@@ -148,59 +159,58 @@ def _reviewer_records(session: Session, flt: ExportFilter) -> Iterator[dict[str,
     query = select(Reviewer).order_by(col(Reviewer.name))
     if flt.reviewers:
         query = query.where(col(Reviewer.name).in_(flt.reviewers))
-    for batch in _batches(session, query):
-        for (reviewer,) in batch:
-            yield {
-                "type": "reviewer",
-                "name": reviewer.name,
-                "role": reviewer.role,
-                "disabled": reviewer.disabled,
-                "created_at": timestamp(reviewer.created_at),
-            }
+    for reviewer in _each(session, query):
+        yield {
+            "type": "reviewer",
+            "name": reviewer.name,
+            "role": reviewer.role,
+            "disabled": reviewer.disabled,
+            "created_at": timestamp(reviewer.created_at),
+        }
 
 
 def _article_records(session: Session, flt: ExportFilter) -> Iterator[dict[str, Any]]:
     query = select(Article).order_by(col(Article.id))
     if flt.article_ids:
         query = query.where(col(Article.id).in_(flt.article_ids))
-    for batch in _batches(session, query, ARTICLE_BATCH):
-        for (a,) in batch:
-            yield {
-                "type": "article",
-                "id": a.id,
-                "title": a.title,
-                "outlet": a.outlet,
-                "author": a.author,
-                "url": a.url,
-                "published_at": a.published_at,
-                "text": a.text,
-                "content_hash": a.content_hash,
-                "source_file": a.source_file,
-                "html": a.html,
-                "fetched_at": timestamp(a.fetched_at),
-                "created_at": timestamp(a.created_at),
-                "released_at": timestamp(a.released_at),
-            }
+    for a in _each(session, query, ARTICLE_BATCH):
+        yield {
+            "type": "article",
+            "id": a.id,
+            "title": a.title,
+            "outlet": a.outlet,
+            "author": a.author,
+            "url": a.url,
+            "published_at": a.published_at,
+            "text": a.text,
+            "content_hash": a.content_hash,
+            "source_file": a.source_file,
+            "html": a.html,
+            "fetched_at": timestamp(a.fetched_at),
+            "created_at": timestamp(a.created_at),
+            "released_at": timestamp(a.released_at),
+        }
 
 
 def _claim_records(session: Session, flt: ExportFilter) -> Iterator[dict[str, Any]]:
     query = select(Claim).order_by(col(Claim.id))
     if flt.article_ids:
         query = query.where(col(Claim.article_id).in_(flt.article_ids))
-    for batch in _batches(session, query):
-        for (c,) in batch:
-            yield {
-                "type": "claim",
-                "id": c.id,
-                "article_id": c.article_id,
-                "position": c.position,
-                "start": c.start,
-                "end": c.end,
-                "text": c.text,
-                "kind": c.kind,
-                "dropped": c.dropped,
-                "updated_at": timestamp(c.updated_at),
-            }
+    for c in _each(session, query):
+        yield {
+            "type": "claim",
+            "id": c.id,
+            "article_id": c.article_id,
+            "position": c.position,
+            "start": c.start,
+            "end": c.end,
+            "text": c.text,
+            "kind": c.kind,
+            "dropped": c.dropped,
+            "checkworthiness": c.checkworthiness,
+            "checkworthiness_reasons": c.checkworthiness_reasons,
+            "updated_at": timestamp(c.updated_at),
+        }
 
 
 def _assessment_records(session: Session, flt: ExportFilter) -> Iterator[dict[str, Any]]:
@@ -210,7 +220,7 @@ def _assessment_records(session: Session, flt: ExportFilter) -> Iterator[dict[st
         .join(Reviewer, col(Reviewer.id) == Assessment.reviewer_id)
         .order_by(col(Assessment.id))
     )
-    conditions = assessment_conditions(flt)
+    conditions = assessment_conditions(session, flt)
     if conditions:
         query = query.where(and_(*conditions))
     for batch in _batches(session, query):
@@ -326,9 +336,9 @@ class _BundleLoader:
         }
         self.renumbered: set[type[Any]] = set()
         self.texts: OrderedDict[int, str] = OrderedDict()  # recent articles' text, by bundle id
-        self.source_ids: dict[str, int | None] = {}
+        self.links = SourceLinks(session)
         self.assessment_ids: set[int] = set()
-        self.pending_hops: list[ChainHopRow] = []
+        self.pending: list[AssessmentItem] = []  # stored at each flush, through the service
         self.assessment_keys: set[tuple[int, str, bool]] = set()
 
     def _project_is_empty(self) -> bool:
@@ -366,12 +376,11 @@ class _BundleLoader:
     def _flush(self) -> None:
         """Insert what is pending, parents first: the tables have no ORM relationships to
         order the inserts by, so each kind is flushed before the kind that refers to it, and
-        chain hops after their assessments."""
+        assessments (with their chain hops) through the one service that writes them."""
         self.session.flush()
-        if self.pending_hops:
-            self.session.add_all(self.pending_hops)
-            self.pending_hops = []
-            self.session.flush()
+        if self.pending:
+            store_many(self.session, self.pending, links=self.links)
+            self.pending = []
 
     def _header(self, line: str) -> None:
         try:
@@ -446,10 +455,9 @@ class _BundleLoader:
             session.add(source)
         session.flush()
         for alias in rec.aliases:
-            alias_key = name_key(alias)
             holder = find_source(session, alias)
             if holder is None:
-                session.add(SourceAlias(source_id=row_id(source), alias=alias, alias_key=alias_key))
+                session.add(alias_row(source, alias))
                 session.flush()
             elif holder.id != source.id:
                 self.summary.notes.append(
@@ -482,13 +490,13 @@ class _BundleLoader:
             self.renumbered.add(model)
             if not is_sqlite(self.session.get_bind()):
                 # Explicit ids do not move PostgreSQL's sequence: move it before it picks one.
-                self.session.flush()
+                self._flush()
                 _advance_sequences(self.session, model.__tablename__)
             return None
         self.explicit_ids = True
         return wanted
 
-    def _stored(self, row: Article | Claim | Assessment) -> int:
+    def _stored(self, row: Article | Claim) -> int:
         """The row's id, flushing only when the database has to pick it."""
         if row.id is None:
             self.session.add(row)
@@ -577,32 +585,23 @@ class _BundleLoader:
             )
         self.assessment_ids.add(rec.id)
         self.assessment_keys.add(key)
-        assessment = Assessment(
+        data = self._validate(line_no, AssessmentInput, rec.model_dump(include=INPUT_FIELDS))
+        restored = Restored(
             id=self._free_id(Assessment, rec.id),
-            claim_id=self.claims[rec.claim_id],
-            reviewer_id=self._reviewer_id(line_no, rec.reviewer),
-            **rec.model_dump(exclude={"type", "id", "claim_id", "reviewer", "chain"}),
+            created_at=rec.created_at,
+            updated_at=rec.updated_at,
+            needs_review=rec.needs_review,
+            sourcing_score=rec.sourcing_score,
+            hop_sources=tuple(hop.source for hop in rec.chain),
         )
-        assessment_id = self._stored(assessment)
-        for position, hop in enumerate(rec.chain):
-            self.pending_hops.append(
-                ChainHopRow(
-                    assessment_id=assessment_id,
-                    position=position,
-                    name=hop.name,
-                    kind=hop.kind.value,
-                    relation=hop.relation.value if hop.relation else None,
-                    source_id=self._source_id(hop.source),
-                )
+        reviewer_id = self._reviewer_id(line_no, rec.reviewer)
+        self.pending.append(
+            AssessmentItem(
+                self.claims[rec.claim_id], reviewer_id, data, rec.is_final, restored=restored
             )
-
-    def _source_id(self, name: str | None) -> int | None:
-        if not name:
-            return None
-        if name not in self.source_ids:
-            source = find_source(self.session, name)
-            self.source_ids[name] = source.id if source else None
-        return self.source_ids[name]
+        )
+        if restored.id is None:  # the database picks it: stored before the next id is checked
+            self._flush()
 
 
 def _advance_sequences(session: Session, *tables: str) -> None:

@@ -26,9 +26,14 @@ Other fields:
 - `claimReviewed`: the claim's text;
 - `itemReviewed`: a `Claim` with `author` = the speaker (a `Person` when the chain's origin
   or the registry says it is a person — head of state, official, analyst, expert,
-  anonymous — else an `Organization`), `appearance` = the article (URL, headline,
-  publisher), `firstAppearance` = the primary source URL when the reviewer recorded one,
-  `datePublished` = the article's publication date;
+  anonymous — else an `Organization`), `appearance` = every known appearance of the
+  statement (the trace's: the article itself and each other stored article with the same
+  statement, exact, partial or reworded; `factcheck/services/trace.py`), oldest first, each a
+  `CreativeWork` with `headline`, `url`, `publisher` and `datePublished` (only a publication
+  date: a fetch or import time is not one); `firstAppearance` = the primary source URL when
+  the reviewer recorded one (their finding of the first occurrence), else the earliest known
+  appearance when the statement appeared in another stored article too; `datePublished` =
+  the article's publication date;
 - `author`: the organisation when one is given (`organization`, `--organization`), else the
   reviewer as a `Person`;
 - `datePublished`: the day the rating was last saved (UTC);
@@ -56,7 +61,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
 from factcheck.domain.names import name_key
@@ -69,6 +74,7 @@ from factcheck.interchange.export import (
     atomic_text_file,
     release_rows,
 )
+from factcheck.services.trace import KnownAppearance, known_appearances
 from factcheck.store.models import Article, Assessment, ChainHopRow, Claim, Reviewer, Source
 from schemas.vocab import CHAIN_SEPARATOR, CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
 
@@ -157,21 +163,25 @@ def export_claimreview(
     they are published (see the module docstring)."""
     flt = flt or ExportFilter()
     base_url = _checked_base_url(review_base_url)  # refused before the file is opened
-    query = (
-        select(Assessment, col(Claim.text), col(Reviewer.name), Article)
-        .join(Claim, col(Claim.id) == Assessment.claim_id)
-        .join(Article, col(Article.id) == Claim.article_id)
-        .join(Reviewer, col(Reviewer.id) == Assessment.reviewer_id)
-        .where(
-            and_(col(Assessment.information_credibility).is_not(None), *assessment_conditions(flt))
-        )
-        .order_by(col(Article.id), col(Claim.start), col(Reviewer.name), col(Assessment.is_final))
-    )
     count = 0
     with Session(engine) as session, atomic_text_file(Path(path)) as out:
+        query = (
+            select(Assessment, col(Claim.text), col(Reviewer.name), Article)
+            .join(Claim, col(Claim.id) == Assessment.claim_id)
+            .join(Article, col(Article.id) == Claim.article_id)
+            .join(Reviewer, col(Reviewer.id) == Assessment.reviewer_id)
+            .where(
+                col(Assessment.information_credibility).is_not(None),
+                *assessment_conditions(session, flt),
+            )
+            .order_by(
+                col(Article.id), col(Claim.start), col(Reviewer.name), col(Assessment.is_final)
+            )
+        )
         result = session.execute(query.execution_options(yield_per=BATCH_ROWS))
         for batch in result.partitions():
             chains = _chains(session, [row[0] for row in batch])
+            seen = known_appearances(session, [row[0].claim_id for row in batch])
             for assessment, claim_text, reviewer, article in batch:
                 chain, kind = chains[assessment.id]
                 review = claim_review(
@@ -183,6 +193,7 @@ def export_claimreview(
                     chain,
                     organization=organization,
                     review_base_url=base_url,
+                    appearances=seen.get(assessment.claim_id),
                 )
                 out.write(embeddable_json(review) + "\n")
                 count += 1
@@ -250,8 +261,11 @@ def claim_review(
     *,
     organization: str | None = None,
     review_base_url: str | None = None,
+    appearances: list[KnownAppearance] | None = None,
 ) -> dict[str, Any]:
-    """The ClaimReview of one assessment (see the module docstring for the mapping)."""
+    """The ClaimReview of one assessment (see the module docstring for the mapping).
+    `appearances`: the statement's known appearances, oldest first (`known_appearances`);
+    None: the article alone."""
     credibility = a.information_credibility or CANNOT_BE_JUDGED
     rating: dict[str, Any] = {
         "@type": "Rating",
@@ -263,19 +277,25 @@ def claim_review(
     value = rating_value(credibility)
     if value is not None:
         rating["ratingValue"] = value
-    appearance: dict[str, Any] = {"@type": "CreativeWork", "headline": article.title}
-    if web_url(article.url):
-        appearance["url"] = article.url
-    if article.outlet:
-        appearance["publisher"] = {"@type": "Organization", "name": article.outlet}
-    if article.published_at:
-        appearance["datePublished"] = article.published_at
-    item: dict[str, Any] = {"@type": "Claim", "appearance": [appearance]}
+    known = appearances or [
+        KnownAppearance(
+            row_id(article),
+            article.title,
+            article.url,
+            article.outlet,
+            article.published_at or "",
+            "published" if article.published_at else "imported",
+            own=True,
+        )
+    ]
+    item: dict[str, Any] = {"@type": "Claim", "appearance": [_creative_work(k) for k in known]}
     if a.speaker:
         person = speaker_kind in PERSON_KINDS or speaker_kind is None
         item["author"] = {"@type": "Person" if person else "Organization", "name": a.speaker}
     if web_url(a.primary_source_url):
         item["firstAppearance"] = {"@type": "CreativeWork", "url": a.primary_source_url}
+    elif len(known) > 1:
+        item["firstAppearance"] = _creative_work(known[0])
     if article.published_at:
         item["datePublished"] = article.published_at
     author = (
@@ -299,6 +319,19 @@ def claim_review(
         "datePublished": _date(a.updated_at),
         "url": url,
     }
+
+
+def _creative_work(known: KnownAppearance) -> dict[str, Any]:
+    """One appearance as a schema.org `CreativeWork`: a link only when it is http(s), a date
+    only when it is the publication date."""
+    work: dict[str, Any] = {"@type": "CreativeWork", "headline": known.title}
+    if web_url(known.url):
+        work["url"] = known.url
+    if known.outlet:
+        work["publisher"] = {"@type": "Organization", "name": known.outlet}
+    if known.date_used == "published" and known.published_at:
+        work["datePublished"] = known.published_at
+    return work
 
 
 def validate_claimreview(obj: Any) -> list[str]:

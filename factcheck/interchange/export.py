@@ -73,6 +73,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "chain_relations",
     "corroborated_by",
     "needs_review",
+    "checkworthiness",
 )
 
 BATCH_ROWS = 2000
@@ -133,7 +134,7 @@ def _bool(value: bool | None) -> str:
     return "true" if value else "false"
 
 
-def assessment_conditions(flt: ExportFilter) -> list[Any]:
+def assessment_conditions(session: Session, flt: ExportFilter) -> list[Any]:
     """The filter as SQL conditions on Assessment / Claim / Reviewer, shared by every export
     format and the Export page's figures. In team mode an annotator gets only their own
     assessments plus those of articles released for adjudication (blind rating)."""
@@ -148,7 +149,7 @@ def assessment_conditions(flt: ExportFilter) -> list[Any]:
         conditions.append(Assessment.updated_at >= flt.rated_from)
     if flt.rated_to:
         conditions.append(Assessment.updated_at <= flt.rated_to)
-    blind_to_others = access.blind_reviewer_id()
+    blind_to_others = access.blind_reviewer_id(session)
     if blind_to_others is not None:
         released = select(col(Article.id)).where(col(Article.released_at).is_not(None))
         conditions.append(
@@ -206,7 +207,8 @@ def _rating_cells(session: Session, flt: ExportFilter | None = None) -> Iterator
             col(Assessment.is_final),
             col(Assessment.corroborated_by),
             col(Assessment.needs_review),
-            col(Assessment.id),
+            col(Claim.checkworthiness),
+            col(Assessment.id),  # last: the chains are looked up by it (`row[-1]`)
         )
         .join(Claim, col(Claim.id) == Assessment.claim_id)
         .join(Article, col(Article.id) == Claim.article_id)
@@ -219,14 +221,14 @@ def _rating_cells(session: Session, flt: ExportFilter | None = None) -> Iterator
             col(Assessment.is_final),
         )
     )
-    conditions = assessment_conditions(flt)
+    conditions = assessment_conditions(session, flt)
     if conditions:
         query = query.where(and_(*conditions))
     # Plain columns, not ORM entities: no identity map to fill and empty again, which made
     # the export 10× slower than the query itself.
     # Core execution (the session's connection): rows are plain tuples, no ORM loading step.
     connection = session.connection()
-    # 28 columns: past the 10 that select() types one by one, so rows are typed loosely.
+    # 29 columns: past the 10 that select() types one by one, so rows are typed loosely.
     result: Result[*tuple[Any, ...]] = connection.execute(
         query.execution_options(yield_per=BATCH_ROWS)
     )
@@ -259,7 +261,9 @@ def _chain_texts(
     chains: dict[int, tuple[str, str, int, str]] = {}
     for assessment_id, hops in groupby(rows, itemgetter(0)):
         _, names, kinds, relations = zip(*hops, strict=True)
-        chains[assessment_id] = (join(names), join(kinds), len(names), join(relations))
+        # The origin has no relation: `chain_relations` holds hops 2..n's, so it never starts
+        # with an empty element (a sheet's reader would see a blank first relation).
+        chains[assessment_id] = (join(names), join(kinds), len(names), join(relations[1:]))
     return chains
 
 
@@ -292,6 +296,7 @@ def _row_cells(row: Any, chain: tuple[str, str, int, str]) -> list[Any]:
         is_final,
         corroborated_by,
         needs_review,
+        checkworthiness,
         _assessment_id,
     ) = row
     names, kinds, length, relations = chain
@@ -327,6 +332,7 @@ def _row_cells(row: Any, chain: tuple[str, str, int, str]) -> list[Any]:
         relations,
         corroborated_by or "",
         _bool(needs_review),
+        "" if checkworthiness is None else f"{checkworthiness:.3f}",
     ]
 
 
@@ -354,11 +360,22 @@ def _write_cells(
     return count
 
 
-def csv_bytes(session: Session, flt: ExportFilter | None = None) -> bytes:
-    """The ratings CSV in memory, for the UI's download button (same content as the CLI)."""
+def rating_cells(session: Session, flt: ExportFilter | None = None) -> Iterator[list[Any]]:
+    """The ratings rows as cells in `CSV_COLUMNS` order (what every tabular format writes)."""
+    return _rating_cells(session, flt)
+
+
+# Excel on Windows reads a CSV without a byte-order mark in the machine's code page, so “ ”
+# and accents turn to mojibake; with one it reads UTF-8. The plain CSV keeps its contract.
+EXCEL_ENCODING = "utf-8-sig"
+
+
+def csv_bytes(session: Session, flt: ExportFilter | None = None, *, excel: bool = False) -> bytes:
+    """The ratings CSV in memory, for the UI's download button (same content as the CLI);
+    `excel` adds the byte-order mark Excel needs."""
     buffer = io.StringIO()
     _write_cells(_rating_cells(session, flt), buffer)
-    return buffer.getvalue().encode("utf-8")
+    return buffer.getvalue().encode(EXCEL_ENCODING if excel else "utf-8")
 
 
 # ---------------------------------------------------------------- temporary files
@@ -510,7 +527,9 @@ def scratch_folder(prefix: str) -> Iterator[Path]:
 
 
 @contextmanager
-def atomic_text_file(path: Path, *, clean_stale: bool = True) -> Iterator[IO[str]]:
+def atomic_text_file(
+    path: Path, *, clean_stale: bool = True, encoding: str = "utf-8"
+) -> Iterator[IO[str]]:
     """Write to a temporary file beside `path`, then rename it into place on success.
     `clean_stale=False` skips looking for stale temp files (a caller writing many files
     into a fresh folder of its own)."""
@@ -518,7 +537,7 @@ def atomic_text_file(path: Path, *, clean_stale: bool = True) -> Iterator[IO[str
     with locked_temp(path.parent, f".{path.name}.", sweep=clean_stale) as (fd, temp):
         # The writer gets a second descriptor: closing it keeps the lock, which lasts until
         # the rename is done.
-        with os.fdopen(os.dup(fd), "w", encoding="utf-8", newline="") as out:
+        with os.fdopen(os.dup(fd), "w", encoding=encoding, newline="") as out:
             yield out
             out.flush()
             os.fsync(out.fileno())
@@ -555,7 +574,11 @@ def export_csv(
     path: Path,
     flt: ExportFilter | None = None,
     progress: Callable[[int], None] | None = None,
+    *,
+    excel: bool = False,
 ) -> int:
-    """Stream the ratings CSV to `path`; returns the number of rows."""
-    with Session(engine) as session, atomic_text_file(path) as out:
+    """Stream the ratings CSV to `path`; returns the number of rows. `excel` writes the
+    byte-order mark Excel needs to read UTF-8."""
+    encoding = EXCEL_ENCODING if excel else "utf-8"
+    with Session(engine) as session, atomic_text_file(path, encoding=encoding) as out:
         return _write_cells(_rating_cells(session, flt), out, progress)

@@ -22,6 +22,7 @@ from factcheck.interchange.claimreview import export_claimreview
 from factcheck.interchange.export import ExportFilter, export_csv
 from factcheck.interchange.quotes import export_quotes
 from factcheck.interchange.ratings_csv import merge_ratings_csv
+from factcheck.interchange.xlsx import export_xlsx
 
 Exporter = Callable[[Engine, Path, ExportFilter | None, Callable[[int], None] | None], int]
 
@@ -65,6 +66,18 @@ FORMATS: dict[str, Format] = {
             download_stem="ratings",
             importer=merge_ratings_csv,
             import_command="merge-ratings",
+        ),
+        Format(
+            name="xlsx",
+            summary="ratings as an Excel workbook",
+            label="Excel workbook (ratings, .xlsx)",
+            help="The CSV's columns as typed cells (dates as dates), header row frozen; "
+            "opens right in Excel and LibreOffice.",
+            suffix=".xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            unit="rows",
+            exporter=export_xlsx,
+            download_stem="ratings",
         ),
         Format(
             name="jsonl",

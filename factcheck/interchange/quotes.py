@@ -78,7 +78,7 @@ def article_quote_records(
         select(Assessment, col(Reviewer.name), col(Claim.start), col(Claim.end), col(Claim.text))
         .join(Claim, col(Claim.id) == Assessment.claim_id)
         .join(Reviewer, col(Reviewer.id) == Assessment.reviewer_id)
-        .where(and_(col(Claim.article_id) == article_id, *assessment_conditions(flt)))
+        .where(and_(col(Claim.article_id) == article_id, *assessment_conditions(session, flt)))
         .order_by(col(Reviewer.name), col(Claim.start), col(Assessment.id))
     )
     rows = session.execute(query).all()

@@ -34,13 +34,15 @@ from factcheck.errors import (
 )
 from factcheck.ids import row_id
 from factcheck.interchange.cells import unguard
+from factcheck.interchange.export import parse_rated_bound
 from factcheck.services import access
 from factcheck.services.access import ActorLike
-from factcheck.services.assessments import chains_for, save_assessment
+from factcheck.services.assessments import chains_for, hop_values, save_assessment, stored_values
 from factcheck.services.reviewers import clean_reviewer_name, find_reviewer, get_or_create_reviewer
 from factcheck.store.engine import read_session, write
 from factcheck.store.models import Assessment, Claim, Reviewer
 from schemas.records import AssessmentInput
+from schemas.spans import ChainHop
 from schemas.vocab import CHAIN_SEPARATOR, Role
 
 COMPARED_FIELDS = (
@@ -210,12 +212,11 @@ def _rated_at(row: dict[str, str]) -> datetime | None:
     if not value:
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_rated_bound(value)
     except ValueError:
         raise InputError(
             f"rated_at must be a date-time like 2025-09-05T09:20:00Z, got {value!r}"
         ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _find_claim(session: Session, row: dict[str, str]) -> Claim:
@@ -247,6 +248,10 @@ def _chain(row: dict[str, str]) -> list[dict[str, Any]]:
     names = _split(row.get("chain", ""))
     kinds = _split(row.get("chain_kinds", ""))
     relations = _split(row.get("chain_relations", ""))
+    if len(relations) < len(names):
+        # hops 2..n's relations (the origin has none), as exported since #17; a sheet with one
+        # relation per hop (an empty first one) is read as written by earlier releases
+        relations = ["", *relations]
     return [
         {
             "name": name,
@@ -276,41 +281,21 @@ def _input(row: dict[str, str]) -> AssessmentInput:
     return AssessmentInput.model_validate(data)
 
 
+def _comparable(values: dict[str, Any], chain: list[ChainHop]) -> dict[str, Any]:
+    """The compared fields as stored (`stored_values` and `hop_values`: the rule a save
+    follows), so a row compares equal to the CSV row that would store it again."""
+    hops = [(h["name"], h["kind"], h["relation"]) for h in hop_values(chain)]
+    return {name: hops if name == "chain" else values[name] for name in COMPARED_FIELDS}
+
+
 def _comparable_input(data: AssessmentInput) -> dict[str, Any]:
-    return {
-        "attribution_type": data.attribution_type.value if data.attribution_type else None,
-        "speaker": data.speaker,
-        "cue": data.cue,
-        "chain": [
-            (h.name, h.kind.value, h.relation.value if h.relation and i else None)
-            for i, h in enumerate(data.chain)
-        ],
-        "translated": data.is_translated,
-        "source_reliability": data.source_reliability,
-        "information_credibility": data.information_credibility,
-        "primary_source_url": data.primary_source_url,
-        "corroborated": data.corroborated or bool(data.corroborated_by),
-        "corroborated_by": data.corroborated_by,
-        "notes": data.notes,
-    }
+    return _comparable(stored_values(data), data.chain)
 
 
 def _comparable_row(session: Session, a: Assessment) -> dict[str, Any]:
     assessment_id = row_id(a)
     chain = chains_for(session, [assessment_id]).get(assessment_id, [])
-    return {
-        "attribution_type": a.attribution_type,
-        "speaker": a.speaker,
-        "cue": a.cue,
-        "chain": [(h.name, h.kind.value, h.relation.value if h.relation else None) for h in chain],
-        "translated": a.translated,
-        "source_reliability": a.source_reliability,
-        "information_credibility": a.information_credibility,
-        "primary_source_url": a.primary_source_url,
-        "corroborated": a.corroborated,
-        "corroborated_by": a.corroborated_by,
-        "notes": a.notes,
-    }
+    return _comparable(a.model_dump(), chain)
 
 
 def _seconds(moment: datetime) -> datetime:

@@ -2,7 +2,9 @@
 get the same refusals; pages only hide what a reviewer could not do anyway.
 
 Local mode (the default) is one trusted machine: every check passes and nothing is asked.
-Team mode (`FACTCHECK_TEAM_MODE=1`) enforces the roles:
+Team mode enforces the roles. It is a property of the database (`factcheck team enable`
+stores it, migration 0006), so every process on a team database enforces it whatever its
+environment says; `FACTCHECK_TEAM_MODE=1` can switch a process into team mode, never out:
 
 - annotator: rates claims as themselves and sees only their own assessments until the article
   is released for adjudication (blind rating, so nobody anchors on a colleague);
@@ -27,7 +29,7 @@ from sqlmodel import Session, col, select
 from factcheck.config import get_settings
 from factcheck.errors import AuthError, NotFoundError, PermissionDenied
 from factcheck.ids import row_id
-from factcheck.store.models import Article, Assessment, Claim, Reviewer
+from factcheck.store.models import Article, Assessment, Claim, Reviewer, Setting
 from schemas.vocab import Role
 
 ADJUDICATING_ROLES = frozenset({Role.adjudicator.value, Role.admin.value})
@@ -54,9 +56,36 @@ def as_actor(reviewer: ActorLike) -> Actor:
     return Actor(row_id(reviewer), reviewer.name, reviewer.role)
 
 
-def team_mode() -> bool:
-    """Roles, passwords and blind rating are enforced only in team mode."""
-    return get_settings().factcheck_team_mode
+TEAM_MODE_SETTING = "team_mode"
+_TEAM_MODE_INFO = "factcheck_team_mode"
+
+
+def team_mode(bind: Session | Engine) -> bool:
+    """Roles, passwords and blind rating are enforced only in team mode: when the database says
+    so (`factcheck team enable`), or the environment opts this process in. Read once per
+    session (a session is one page run or one command's transaction), so turning it on takes
+    effect on every process's next action."""
+    if get_settings().factcheck_team_mode:
+        return True
+    if isinstance(bind, Engine):
+        with Session(bind) as session:
+            return team_mode(session)
+    cached = bind.info.get(_TEAM_MODE_INFO)
+    if cached is None:
+        cached = stored_team_mode(bind)
+        bind.info[_TEAM_MODE_INFO] = cached
+    return bool(cached)
+
+
+def stored_team_mode(session: Session) -> bool:
+    """What the database itself says, whatever this process's environment."""
+    row = session.get(Setting, TEAM_MODE_SETTING)
+    return row is not None and row.value == "on"
+
+
+def forget_team_mode(session: Session) -> None:
+    """After the setting changes inside a session, its next check reads it again."""
+    session.info.pop(_TEAM_MODE_INFO, None)
 
 
 @contextmanager
@@ -103,16 +132,14 @@ def load(session: Session, actor: ActorLike | None) -> Reviewer:
     return row
 
 
-def blind_reviewer_id() -> int | None:
+def blind_reviewer_id(session: Session) -> int | None:
     """Whose assessments alone the acting reviewer may read outside released articles: their
     own id for an annotator in team mode, None when nothing is hidden (local mode, adjudicators,
     admins). Exports and figures filter with it, so blind rating holds in every format."""
-    if not team_mode():
+    if not team_mode(session):
         return None
-    actor = resolve(None)
-    if actor is None:
-        raise PermissionDenied("sign in first: team mode needs to know who is acting")
-    return None if actor.role in ADJUDICATING_ROLES else actor.id
+    row = load(session, resolve(None))  # fresh: a disabled account exports nothing
+    return None if row.role in ADJUDICATING_ROLES else row.id
 
 
 def is_adjudicator(reviewer: Reviewer | Actor) -> bool:
@@ -121,7 +148,7 @@ def is_adjudicator(reviewer: Reviewer | Actor) -> bool:
 
 def require_role(session: Session, actor: ActorLike | None, *roles: Role, doing: str) -> None:
     """Refuse unless the actor has one of `roles` (admin always qualifies)."""
-    if not team_mode():
+    if not team_mode(session):
         return
     row = load(session, actor)
     allowed = {r.value for r in roles} | {Role.admin.value}
@@ -134,16 +161,25 @@ def require_admin(session: Session, actor: ActorLike | None, *, doing: str) -> N
 
 
 def require_admin_to_load(engine: Engine, *, doing: str) -> None:
-    """For bulk loads that write other reviewers' work (BRAT corpora, bundles), checked once
-    before anything is read from disk."""
-    if team_mode():
-        with Session(engine) as session:
+    """For bulk work on other reviewers' ratings (loading BRAT corpora and bundles, backing up
+    the whole database), checked once before anything is read or written."""
+    with Session(engine) as session:
+        if team_mode(session):
             require_admin(session, resolve(None), doing=doing)
 
 
 def require_signed_in(session: Session, actor: ActorLike | None) -> None:
-    if team_mode():
+    if team_mode(session):
         load(session, actor)
+
+
+def require_signed_in_to(engine: Engine, *, doing: str) -> None:
+    """For work that reads files or the network before its first transaction (batch imports,
+    fetching a page): refused before anything is read, not after."""
+    with Session(engine) as session:
+        if team_mode(session) and resolve(None) is None:
+            raise PermissionDenied(f"sign in first: team mode needs to know who is {doing}")
+        require_signed_in(session, resolve(None))
 
 
 def _roles(roles: Iterable[Role]) -> str:
@@ -160,7 +196,7 @@ def is_released(session: Session, article_id: int) -> bool:
 
 def sees_everything(session: Session, actor: ActorLike | None, article_id: int) -> bool:
     """Whether the actor may see every reviewer's assessments of this article."""
-    if not team_mode():
+    if not team_mode(session):
         return True
     row = load(session, actor)
     return is_adjudicator(row) or is_released(session, article_id)
@@ -170,7 +206,7 @@ def check_can_see(
     session: Session, actor: ActorLike | None, article_id: int, owner_id: int, *, final: bool
 ) -> None:
     """An annotator sees only their own (non-final) assessments before release."""
-    if not team_mode():
+    if not team_mode(session):
         return
     row = load(session, actor)
     if row.id == owner_id and not final:
@@ -188,7 +224,7 @@ def check_can_rate(
     """Reviewers record their own assessments; the final one is an adjudicator's, on a released
     article; once released, an annotator's ratings are frozen (they can now see the others')
     except those flagged for re-rating after a boundary change."""
-    if not team_mode():
+    if not team_mode(session):
         return
     row = load(session, actor)
     if owner.id != row.id and row.role != Role.admin.value:
@@ -229,25 +265,34 @@ def check_boundary_change(
 ) -> None:
     """Changing claims that other reviewers have rated (or that were adjudicated) needs an
     adjudicator: their ratings stay attached and are flagged, but they did not agree to it."""
-    if not team_mode():
+    if not team_mode(session):
         return
     row = load(session, actor)
     if is_adjudicator(row):
         return
-    ids = [c.id for c in claims if c.id is not None]
-    if not ids:
+    asked = [c for c in claims if c.id is not None]
+    if not asked:
         return
     others = session.exec(
         select(Claim.position)
         .join(Assessment, col(Assessment.claim_id) == Claim.id)
         .where(
-            col(Assessment.claim_id).in_(ids),
+            col(Assessment.claim_id).in_([c.id for c in asked]),
             (col(Assessment.reviewer_id) != row.id) | (col(Assessment.is_final) == True),  # noqa: E712
         )
     ).first()
     if others is not None:
-        name = f"claim {others}" if others else "this dropped claim"
+        # Names every claim the edit touches, never which of them others rated: that is
+        # part of what blind rating hides.
+        positions = sorted(c.position for c in asked if c.position)
+        if not positions:
+            name, which = "this dropped claim", "it"
+        elif len(positions) == 1:
+            name, which = f"claim {positions[0]}", "it"
+        else:
+            name = "claims " + ", ".join(map(str, positions[:-1])) + f" and {positions[-1]}"
+            which = "at least one of them"
         raise PermissionDenied(
             f"{row.name} ({row.role}) cannot {doing} {name}: other reviewers have rated "
-            "it, so changing it needs adjudicator or admin"
+            f"{which}, so changing it needs adjudicator or admin"
         )

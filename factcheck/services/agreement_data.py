@@ -17,7 +17,14 @@ import numpy.typing as npt
 from sqlalchemy import Connection, Select, and_, false, select
 from sqlmodel import Session, col
 
-from factcheck.domain.agreement import RATING_FIELDS, Column, Numbering, Rating, RatingTable
+from factcheck.domain.agreement import (
+    RATED_COLUMNS,
+    RATING_FIELDS,
+    Column,
+    Numbering,
+    Rating,
+    RatingTable,
+)
 from factcheck.domain.chains import split_chain_text
 from factcheck.errors import InputError
 from factcheck.interchange.cells import unguard
@@ -26,7 +33,7 @@ from schemas.records import parse_credibility, parse_reliability
 from schemas.vocab import AttributionType
 
 # A ratings CSV must hold every field a rating has.
-CSV_REQUIRED: tuple[str, ...] = RATING_FIELDS
+CSV_REQUIRED: tuple[str, ...] = RATING_FIELDS[:2]  # and at least one of RATED_COLUMNS
 ATTRIBUTION_TYPES = frozenset(t.value for t in AttributionType)
 BATCH_ROWS = 20_000
 
@@ -276,17 +283,26 @@ def _streams_in_chunks(connection: Connection) -> bool:
 
 
 def ratings_from_csv(path: Path | str, article_ids: list[int] | None = None) -> list[Rating]:
-    """Ratings from a CSV in the export format. Only `claim_id`, `reviewer` and the rated
-    columns are needed, so a hand-made sheet works too; rows marked `final` are skipped.
-    `article_ids` keeps only those articles' rows and then needs the `article_id` column.
+    """Ratings from a CSV in the export format (see `read_ratings_csv`)."""
+    return read_ratings_csv(path, article_ids)[0]
+
+
+def read_ratings_csv(
+    path: Path | str, article_ids: list[int] | None = None
+) -> tuple[list[Rating], list[str]]:
+    """Ratings from a CSV in the export format, and the rated columns it lacks. Only
+    `claim_id`, `reviewer` and at least one rated column are needed, so a hand-made sheet
+    works too; rows marked `final` are skipped. `article_ids` keeps only those articles' rows
+    and then needs the `article_id` column.
 
     Errors name the file and the spreadsheet row (the header is row 1), so a reviewer can find
     the bad cell."""
     path = Path(path)
     name = path.name
+    missing: list[str] = []
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            return list(_read_ratings(csv.DictReader(handle), name, article_ids))
+            ratings = list(_read_ratings(csv.DictReader(handle), name, article_ids, missing))
     except FileNotFoundError:
         raise InputError(f"{path} does not exist") from None
     except IsADirectoryError:
@@ -295,17 +311,21 @@ def ratings_from_csv(path: Path | str, article_ids: list[int] | None = None) -> 
         raise InputError(f"{name} is not UTF-8 text: export it as CSV (UTF-8)") from None
     except csv.Error as error:
         raise InputError(f"{name} is not a readable CSV file: {error}") from None
+    return ratings, missing
 
 
 def _read_ratings(
-    reader: csv.DictReader[str], name: str, article_ids: list[int] | None
+    reader: csv.DictReader[str], name: str, article_ids: list[int] | None, missing: list[str]
 ) -> Iterator[Rating]:
     header = [column.strip() for column in reader.fieldnames or []]
     reader.fieldnames = header
     required = list(CSV_REQUIRED) + (["article_id"] if article_ids else [])
-    missing = [column for column in required if column not in header]
-    if missing:
-        raise InputError(f"{name} lacks the column(s) {', '.join(missing)}")
+    lacking = [column for column in required if column not in header]
+    if lacking:
+        raise InputError(f"{name} lacks the column(s) {', '.join(lacking)}")
+    missing.extend(column for column in RATED_COLUMNS if column not in header)
+    if len(missing) == len(RATED_COLUMNS):
+        raise InputError(f"{name} has no rated column: give one of {', '.join(RATED_COLUMNS)}")
     wanted = {str(article_id) for article_id in article_ids or ()}
     for row_number, row in enumerate(reader, start=2):
         cells = {key: unguard((value or "").strip()) for key, value in row.items() if key}
@@ -327,7 +347,7 @@ def _rating(cells: dict[str, str]) -> Rating:
     reviewer = cells["reviewer"]
     if not reviewer:
         raise ValueError("reviewer is empty")
-    attribution = cells["attribution_type"] or None
+    attribution = cells.get("attribution_type") or None
     if attribution is not None and attribution not in ATTRIBUTION_TYPES:
         raise ValueError(
             f"attribution type must be one of {', '.join(sorted(ATTRIBUTION_TYPES))}, "
@@ -337,7 +357,7 @@ def _rating(cells: dict[str, str]) -> Rating:
         claim_id=int(claim) if claim.isdigit() else claim,
         reviewer=reviewer,
         attribution_type=attribution,
-        source_reliability=parse_reliability(cells["source_reliability"]),
-        information_credibility=parse_credibility(cells["information_credibility"]),
-        chain=tuple(split_chain_text(cells["chain"])),
+        source_reliability=parse_reliability(cells.get("source_reliability", "")),
+        information_credibility=parse_credibility(cells.get("information_credibility", "")),
+        chain=tuple(split_chain_text(cells.get("chain", ""))),
     )

@@ -8,16 +8,28 @@ line naming it, and nothing is stored."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, false, func, insert, or_, update
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    case,
+    false,
+    func,
+    insert,
+    literal_column,
+    text,
+    update,
+)
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, delete, select
 
+from factcheck.checkworthy import DEFAULT_THRESHOLD, score_claims
 from factcheck.config import get_settings
 from factcheck.domain import split as splitter
 from factcheck.domain.display import quote_name
@@ -25,9 +37,10 @@ from factcheck.domain.split import SplitResult, TooManyClaims
 from factcheck.domain.textio import DecodedArticle, content_hash, decode_article
 from factcheck.errors import DuplicateError, InputError, NotFoundError
 from factcheck.ids import id_col
-from factcheck.services import access
+from factcheck.services import access, trace
 from factcheck.services.access import ActorLike
 from factcheck.store.models import Article, Assessment, ChainHopRow, Claim
+from factcheck.store.search import PG_DOCUMENT
 from schemas.records import ArticleMeta
 
 TITLE_FROM_TEXT_CHARS = 200
@@ -61,13 +74,14 @@ def too_many_claims(source_file: str | None, sentences: int, limit: int) -> Inpu
 def split_article(text: str, source_file: str | None = None) -> SplitResult:
     """The claims of `text`, or InputError naming `source_file` when it has more than the cap
     allows. Callers split before opening their write transaction (a long split must not hold
-    the database's write lock) and hand the result to `import_text`."""
+    the database's write lock) and hand the result to `import_text`. Each claim comes with its
+    check-worthiness score, reasons and suggested kind (`factcheck.checkworthy`)."""
     try:
         split = split_into_claims(text)
     except TooManyClaims as error:
         raise too_many_claims(source_file, error.sentences, error.limit) from None
     check_claim_count(split, source_file)
-    return split
+    return score_claims(split)
 
 
 def check_claim_count(split: SplitResult, source_file: str | None) -> None:
@@ -86,12 +100,15 @@ def import_text(
     html: str | None = None,
     fetched_at: datetime | None = None,
     split: SplitResult | None = None,
+    actor: ActorLike | None = None,
 ) -> Article:
     """Store `text` as an article split into claims; refuse text that is already stored, and
-    text with more claims than FACTCHECK_MAX_CLAIMS allows.
+    text with more claims than FACTCHECK_MAX_CLAIMS allows. In team mode only a signed-in
+    reviewer (any role) imports: a visitor cannot fill a team's database.
 
     `split` is `split_article(text)` when the caller has it already (a batch import splits
     in worker processes, or before its transaction), so it is not worked out twice."""
+    access.require_signed_in(session, access.resolve(actor))
     meta = meta or ArticleMeta()
     if not text.strip():
         raise InputError(f"{source_file or 'the article'} is empty: nothing to import")
@@ -108,6 +125,7 @@ def import_text(
         split = split_article(text, source_file)
     else:
         check_claim_count(split, source_file)
+        split = score_claims(split)  # nothing to do when a worker scored it
     # The text and page are written after the claims: in SQLite every claim row's trigger
     # (migration 0003) rewrites the whole article row to bump its revision: with the text in
     # it, storing n claims of an m-byte text wrote n * m bytes (100,000 claims of 2.3 MB took
@@ -141,10 +159,14 @@ def import_text(
                     "end": span.end,
                     "text": span.text,
                     "kind": span.kind.value,
+                    "checkworthiness": span.checkworthiness,
+                    "checkworthiness_reasons": list(span.reasons),
                 }
                 for index, span in enumerate(split.claims, start=1)
             ],
         )
+        # the statements index (issue 16), from the same spans: see factcheck/services/trace.py
+        trace.index_passages(session, article.id, ((c.start, c.end, c.text) for c in split.claims))
     session.execute(
         update(Article).where(col(Article.id) == article.id).values(text=text, html=html),
         execution_options={"synchronize_session": False},
@@ -226,18 +248,37 @@ class ArticleRow:
     published_at: str | None
     claims: int
     rated: int
+    checkworthy: int = 0  # active claims scoring at least the threshold
 
 
-def _search_filter(search: str | None) -> ColumnElement[bool] | None:
-    if not search or not search.strip():
+MAX_SEARCH_WORDS = 12  # work per request is bounded
+
+
+def search_words(search: str | None) -> list[str]:
+    """The words of a search box, lower-cased (punctuation and operators dropped, so nothing
+    a user types is read as full-text query syntax)."""
+    return re.findall(r"\w+", (search or "").casefold())[:MAX_SEARCH_WORDS]
+
+
+def search_condition(session: Session, search: str | None) -> ColumnElement[bool] | None:
+    """Articles whose title, outlet or text hold every word of `search` (as a word prefix),
+    through the engine's full-text index (migration 0009): never a scan of every text."""
+    words = search_words(search)
+    if not words:
         return None
-    pattern = f"%{search.strip().lower()}%"
-    return or_(func.lower(Article.title).like(pattern), func.lower(Article.outlet).like(pattern))
+    if session.get_bind().dialect.name == "sqlite":
+        query = " ".join(f'"{word}"*' for word in words)
+        matching = text("SELECT rowid FROM article_fts WHERE article_fts MATCH :search")
+        return col(Article.id).in_(matching.bindparams(search=query))
+    query = " & ".join(f"{word}:*" for word in words)
+    document: ColumnElement[object] = literal_column(PG_DOCUMENT)
+    tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), query)
+    return document.op("@@", return_type=Boolean)(tsquery)
 
 
 def count_articles(session: Session, search: str | None = None) -> int:
     query = select(func.count()).select_from(Article)
-    condition = _search_filter(search)
+    condition = search_condition(session, search)
     if condition is not None:
         query = query.where(condition)
     return session.exec(query).one()
@@ -250,7 +291,9 @@ def list_articles(
     offset: int = 0,
     limit: int | None = None,
     reviewer_id: int | None = None,
-    counts_cache: MutableMapping[tuple[int, int, int | None], tuple[int, int]] | None = None,
+    counts_cache: MutableMapping[tuple[int, int, int | None, float], tuple[int, int, int]]
+    | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
 ) -> list[ArticleRow]:
     """One page of articles, newest first, with claim counts and this reviewer's progress,
     in a fixed number of queries whatever the page size.
@@ -265,7 +308,7 @@ def list_articles(
         col(Article.published_at),
         col(Article.revision),
     ).order_by(col(Article.id).desc())
-    condition = _search_filter(search)
+    condition = search_condition(session, search)
     if condition is not None:
         query = query.where(condition)
     query = query.offset(offset)
@@ -273,14 +316,18 @@ def list_articles(
         query = query.limit(limit)
     page = session.execute(query).all()
     cache = counts_cache if counts_cache is not None else {}
-    keys = {row[0]: (row[0], row[4], reviewer_id) for row in page}
+    keys = {row[0]: (row[0], row[4], reviewer_id, threshold) for row in page}
     missing = [article_id for article_id, key in keys.items() if key not in cache]
     if missing:
         if len(cache) > 1000:  # the pages a reviewer walks through, not the whole archive
             cache.clear()
-        claims, rated = _claim_counts(session, missing, reviewer_id)
+        claims, rated, worthy = _claim_counts(session, missing, reviewer_id, threshold)
         for article_id in missing:
-            cache[keys[article_id]] = (claims.get(article_id, 0), rated.get(article_id, 0))
+            cache[keys[article_id]] = (
+                claims.get(article_id, 0),
+                rated.get(article_id, 0),
+                worthy.get(article_id, 0),
+            )
     return [
         ArticleRow(
             id=row[0],
@@ -289,22 +336,25 @@ def list_articles(
             published_at=row[3],
             claims=cache[keys[row[0]]][0],
             rated=cache[keys[row[0]]][1],
+            checkworthy=cache[keys[row[0]]][2],
         )
         for row in page
     ]
 
 
 def _claim_counts(
-    session: Session, ids: list[int], reviewer_id: int | None
-) -> tuple[dict[int, int], dict[int, int]]:
-    """Active claims per article, and how many of them the reviewer has rated."""
-    claim_counts = dict(
-        session.exec(
-            select(Claim.article_id, func.count())
-            .where(col(Claim.article_id).in_(ids), Claim.dropped == false())
-            .group_by(col(Claim.article_id))
-        ).all()
-    )
+    session: Session, ids: list[int], reviewer_id: int | None, threshold: float
+) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+    """Active claims per article, how many of them the reviewer has rated, and how many are
+    check-worthy (score at least `threshold`), in the same query as the claims."""
+    worthy = func.sum(case((col(Claim.checkworthiness) >= threshold, 1), else_=0))
+    counted = session.exec(
+        select(Claim.article_id, func.count(), worthy)
+        .where(col(Claim.article_id).in_(ids), Claim.dropped == false())
+        .group_by(col(Claim.article_id))
+    ).all()
+    claim_counts = {row[0]: row[1] for row in counted}
+    worthy_counts = {row[0]: int(row[2] or 0) for row in counted}
     rated_counts: dict[int, int] = {}
     if reviewer_id is not None:
         # EXISTS per claim of the page (a unique-index probe), not a join: given a join,
@@ -327,7 +377,7 @@ def _claim_counts(
                 .group_by(col(Claim.article_id))
             ).all()
         )
-    return claim_counts, rated_counts
+    return claim_counts, rated_counts, worthy_counts
 
 
 def delete_article(session: Session, article_id: int, *, actor: ActorLike | None = None) -> Article:

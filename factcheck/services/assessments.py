@@ -5,10 +5,12 @@ of `factcheck.services.access` run here, so every caller (CLI, UI, scripts) gets
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import false, insert, or_, true
 from sqlmodel import Session, col, delete, select
 
 from factcheck.domain.scoring import sourcing_score
@@ -17,7 +19,7 @@ from factcheck.ids import row_id
 from factcheck.services import access, history
 from factcheck.services.access import ActorLike
 from factcheck.services.claims import get_claim
-from factcheck.services.sources import resolve_or_create
+from factcheck.services.sources import SourceLinks
 from factcheck.store.models import Assessment, ChainHopRow, Claim, Reviewer, utcnow
 from schemas.records import AssessmentInput
 from schemas.spans import ChainHop
@@ -68,48 +70,11 @@ def save_assessment(
         )
     now = utcnow()
     if assessment is None:
-        assessment = Assessment(
-            claim_id=row_id(claim),
-            reviewer_id=row_id(reviewer),
-            is_final=final,
-            created_at=now,
-            version=0,
-        )
-    assessment.reviewer_id = row_id(reviewer)  # the final: who settled last
-    score = sourcing_score(data.chain, data.attribution_type, data.primary_source_url)
-    assessment.attribution_type = data.attribution_type.value if data.attribution_type else None
-    assessment.speaker = data.speaker
-    assessment.cue = data.cue
-    assessment.source_reliability = data.source_reliability
-    assessment.information_credibility = data.information_credibility
-    assessment.translated = data.is_translated
-    assessment.primary_source_url = data.primary_source_url
-    assessment.corroborated = data.corroborated or bool(data.corroborated_by)
-    assessment.corroborated_by = data.corroborated_by
-    assessment.notes = data.notes
-    assessment.spans = data.spans
-    assessment.sourcing_score = score.score
-    if data.suggestion_outcome is not None:
-        assessment.suggestion_outcome = data.suggestion_outcome.value
-    assessment.needs_review = False
-    assessment.version = current_version + 1
-    assessment.updated_at = now
-    session.add(assessment)
-    session.flush()
-    session.exec(delete(ChainHopRow).where(col(ChainHopRow.assessment_id) == assessment.id))
-    for position, hop in enumerate(data.chain):
-        source = resolve_or_create(session, hop.name, hop.kind)
-        session.add(
-            ChainHopRow(
-                assessment_id=row_id(assessment),
-                position=position,
-                name=hop.name,
-                kind=hop.kind.value,
-                relation=hop.relation.value if hop.relation and position else None,
-                source_id=source.id,
-            )
-        )
-    session.flush()
+        assessment = _new_row(row_id(claim), row_id(reviewer), final, data, now)
+    else:
+        _update_row(assessment, row_id(reviewer), data, now)
+    stored_chain = before.chain if before is not None else None
+    _write(session, [_Write(assessment, data, stored_chain)], SourceLinks(session))
     grade_text = grade(data.source_reliability, data.information_credibility) or "no grade"
     history.record_assessment(
         session,
@@ -181,6 +146,240 @@ def _content(data: AssessmentInput | None) -> dict[str, Any] | None:
     return None if data is None else data.model_dump(mode="json", exclude_none=True)
 
 
+# ------------------------------------------------------------ how an input is stored: one rule
+
+
+def stored_values(data: AssessmentInput) -> dict[str, Any]:
+    """The columns an input is stored in, sourcing score included: the one rule every writer
+    follows (a save, `store_many`) and a merge compares against. `suggestion_outcome` is
+    there only when the input gives one (a save without it keeps the stored one)."""
+    values: dict[str, Any] = {
+        "attribution_type": data.attribution_type.value if data.attribution_type else None,
+        "speaker": data.speaker,
+        "cue": data.cue,
+        "source_reliability": data.source_reliability,
+        "information_credibility": data.information_credibility,
+        "translated": data.is_translated,
+        "primary_source_url": data.primary_source_url,
+        "corroborated": data.corroborated or bool(data.corroborated_by),
+        "corroborated_by": data.corroborated_by,
+        "notes": data.notes,
+        "spans": data.spans,
+        "sourcing_score": sourcing_score(
+            data.chain, data.attribution_type, data.primary_source_url
+        ).score,
+        "needs_review": False,  # rated (again) as the claim now stands
+    }
+    if data.suggestion_outcome is not None:
+        values["suggestion_outcome"] = data.suggestion_outcome.value
+    return values
+
+
+def hop_values(chain: Sequence[ChainHop]) -> list[dict[str, Any]]:
+    """The chain as stored hop by hop (the origin has no relation to a hop before it)."""
+    return [
+        {
+            "position": position,
+            "name": hop.name,
+            "kind": hop.kind.value,
+            "relation": hop.relation.value if hop.relation and position else None,
+        }
+        for position, hop in enumerate(chain)
+    ]
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What a lossless bundle keeps of an assessment besides what it says, so the row comes
+    back as it was stored (export → import → export is byte-identical)."""
+
+    id: int | None  # None: the id is taken in this database, which picks another
+    created_at: datetime
+    updated_at: datetime
+    needs_review: bool = False
+    sourcing_score: int | None = None  # None: none recorded, so the rule's score is stored
+    hop_sources: tuple[str | None, ...] = ()  # by name, the record each hop links to
+
+
+def _columns(
+    data: AssessmentInput, version: int, now: datetime, restored: Restored | None = None
+) -> dict[str, Any]:
+    """Everything a write sets on the row: `stored_values`, the version, the time; for a
+    restored row what the bundle recorded."""
+    values = {**stored_values(data), "version": version, "updated_at": now}
+    if restored is not None:
+        values.update(updated_at=restored.updated_at, needs_review=restored.needs_review)
+        if restored.sourcing_score is not None:
+            values["sourcing_score"] = restored.sourcing_score
+    return values
+
+
+def _new_row(
+    claim_id: int,
+    reviewer_id: int,
+    final: bool,
+    data: AssessmentInput,
+    now: datetime,
+    restored: Restored | None = None,
+) -> Assessment:
+    """A new row holding `data` at version 1, built in one go (a bulk load builds thousands:
+    setting the columns one by one afterwards costs more than the insert)."""
+    values = _columns(data, 1, now, restored)
+    if restored is not None:
+        values.update(id=restored.id, created_at=restored.created_at)
+    else:
+        values["created_at"] = now
+    return Assessment(claim_id=claim_id, reviewer_id=reviewer_id, is_final=final, **values)
+
+
+def _update_row(row: Assessment, reviewer_id: int, data: AssessmentInput, now: datetime) -> None:
+    """A stored row holding `data` at its next version; a final one names who settled last."""
+    for name, value in _columns(data, row.version + 1, now).items():
+        setattr(row, name, value)
+    row.reviewer_id = reviewer_id
+
+
+@dataclass
+class _Write:
+    row: Assessment  # holding `data` already (`_new_row`, `_update_row`)
+    data: AssessmentInput
+    stored_chain: list[ChainHop] | None  # None: a new row
+    restored: Restored | None = None
+
+
+def _write(session: Session, writes: list[_Write], links: SourceLinks) -> None:
+    """Store rows that hold their input by the one rule (`_columns`), with their chain hops
+    (`hop_values`, linked to the registry). Rows go in one flush, hops in one statement; a
+    chain that did not change keeps its hops (and their links) as they are."""
+    session.add_all([w.row for w in writes])
+    session.flush()
+    changed = [w for w in writes if w.stored_chain != w.data.chain]
+    replaced = [row_id(w.row) for w in changed if w.stored_chain]
+    if replaced:
+        session.exec(delete(ChainHopRow).where(col(ChainHopRow.assessment_id).in_(replaced)))
+    hops = []
+    for w in changed:
+        named = w.restored.hop_sources if w.restored is not None else None
+        for hop, values in zip(w.data.chain, hop_values(w.data.chain), strict=True):
+            source_id = (
+                links.named(named[values["position"]])
+                if named is not None
+                else links.mentioned(hop.name, hop.kind)
+            )
+            hops.append({**values, "assessment_id": row_id(w.row), "source_id": source_id})
+    if hops:
+        session.exec(insert(ChainHopRow), params=hops)
+
+
+# ------------------------------------------------------------------------ many at once
+
+STORE_BATCH = 500
+
+
+@dataclass(frozen=True)
+class AssessmentItem:
+    """One assessment for `store_many`: whose, of which claim, and what it says.
+
+    `fields` names the input fields the item sets; a stored assessment keeps its other
+    fields (a BRAT file brings the attribution, not the grades a reviewer gave since). None:
+    every field, as a save. A `restored` item is a bundle's row, always added as it was."""
+
+    claim_id: int
+    reviewer_id: int
+    data: AssessmentInput
+    final: bool = False
+    fields: frozenset[str] | None = None
+    restored: Restored | None = None
+
+
+def store_many(
+    session: Session,
+    items: Iterable[AssessmentItem],
+    *,
+    links: SourceLinks | None = None,
+    actor: ActorLike | None = None,
+) -> int:
+    """Store many assessments, each exactly as `save_assessment` would store it (columns,
+    sourcing score, chain hops, version: the same code), a few statements per batch of
+    `STORE_BATCH`: the importers' way in (BRAT corpora, project bundles). An item updates
+    its reviewer's stored assessment of the claim (for a final one, the claim's final
+    assessment, whoever settled it) or adds one.
+
+    Bulk loads write other reviewers' work: in team mode the actor must be an admin (checked
+    once here); there is no per-row rating rule and no history entry, as for any import.
+    Rows are let go after each batch, so memory stays bounded; pass one `links` across calls
+    to look each registry record up once per import. Returns the number of items stored."""
+    access.require_admin(session, access.resolve(actor), doing="load assessments in bulk")
+    links = links or SourceLinks(session)
+    stored = 0
+    batch: list[AssessmentItem] = []
+    keys: set[tuple[int, int | None, bool]] = set()
+    for item in items:
+        key = _key(item.claim_id, item.reviewer_id, item.final)
+        if len(batch) >= STORE_BATCH or key in keys:  # a repeat updates what its batch wrote
+            stored += _store_batch(session, batch, links)
+            batch, keys = [], set()
+        batch.append(item)
+        keys.add(key)
+    return stored + _store_batch(session, batch, links)
+
+
+def _key(claim_id: int, reviewer_id: int, final: bool) -> tuple[int, int | None, bool]:
+    """Which stored row an assessment is: a claim has one final one, whoever settled it."""
+    return (claim_id, None if final else reviewer_id, final)
+
+
+def _store_batch(session: Session, batch: list[AssessmentItem], links: SourceLinks) -> int:
+    """One batch: its stored rows and their chains read in two queries, then `_write`."""
+    if not batch:
+        return 0
+    now = utcnow()
+    rows = _stored_rows(session, [item for item in batch if item.restored is None])
+    chains = chains_for(session, [row_id(row) for row in rows.values()])
+    writes = []
+    for item in batch:
+        row = None if item.restored else rows.get(_key(item.claim_id, item.reviewer_id, item.final))
+        if row is None:
+            row = _new_row(
+                item.claim_id, item.reviewer_id, item.final, item.data, now, item.restored
+            )
+            writes.append(_Write(row, item.data, None, item.restored))
+            continue
+        stored_chain = chains.get(row_id(row), [])
+        data = item.data
+        if item.fields is not None:
+            update = {name: getattr(data, name) for name in item.fields}
+            data = input_from_row(row, stored_chain).model_copy(update=update)
+        _update_row(row, item.reviewer_id, data, now)
+        writes.append(_Write(row, data, stored_chain))
+    _write(session, writes, links)
+    for w in writes:
+        session.expunge(w.row)
+    return len(writes)
+
+
+def _stored_rows(
+    session: Session, items: list[AssessmentItem]
+) -> dict[tuple[int, int | None, bool], Assessment]:
+    """The stored rows the items update, in one query, locked as `_locked_row` locks one."""
+    if not items:
+        return {}
+    mine = col(Assessment.is_final) == false()
+    reviewers = sorted({i.reviewer_id for i in items if not i.final})
+    mine = mine & col(Assessment.reviewer_id).in_(reviewers)
+    wanted = or_(mine, col(Assessment.is_final) == true()) if any(i.final for i in items) else mine
+    query = (
+        select(Assessment)
+        .where(col(Assessment.claim_id).in_(sorted({i.claim_id for i in items})), wanted)
+        .order_by(col(Assessment.id))
+        .with_for_update()
+    )
+    rows: dict[tuple[int, int | None, bool], Assessment] = {}
+    for row in session.exec(query):
+        rows.setdefault(_key(row.claim_id, row.reviewer_id, row.is_final), row)
+    return rows
+
+
 def input_from_row(assessment: Assessment, chain: list[ChainHop]) -> AssessmentInput:
     """A stored assessment as the input that would save it again: what forms load, what the
     history keeps, what a conflict shows as "theirs"."""
@@ -243,7 +442,7 @@ def get_assessment(
 ) -> AssessmentView | None:
     """`reviewer`'s assessment of the claim; in team mode an annotator asking for someone
     else's before the article is released is refused."""
-    if access.team_mode():
+    if access.team_mode(session):
         claim = get_claim(session, claim_id)
         access.check_can_see(
             session,
@@ -277,7 +476,7 @@ def assessments_for_article(
     """All assessments of an article's claims (optionally only some reviewers'), chains included,
     in three queries whatever the number of claims. In team mode an annotator gets only their
     own until the article is released (blind rating), never a refusal, so a page can show it."""
-    if access.team_mode():
+    if access.team_mode(session):
         who = access.load(session, access.resolve(actor))
         if not access.sees_everything(session, who, article_id):
             who_id = row_id(who)

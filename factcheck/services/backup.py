@@ -12,13 +12,22 @@ from sqlalchemy import Engine
 from factcheck.domain.display import quote_name
 from factcheck.errors import InputError
 from factcheck.interchange.export import locked_temp
+from factcheck.services import access
 
 
-def backup_database(engine: Engine, target: Path, *, overwrite: bool = False) -> str:
+def backup_database(
+    engine: Engine, target: Path, *, overwrite: bool = False, strip_passwords: bool = False
+) -> str:
     """Copy the database to `target` and say how: SQLite through its online backup API (a
     page-level snapshot that concurrent writers cannot tear), PostgreSQL as a JSON Lines
     bundle that `factcheck import-bundle` restores. The copy is written beside `target` and
-    renamed into place, so an interrupted backup never leaves a partial file under its name."""
+    renamed into place, so an interrupted backup never leaves a partial file under its name.
+
+    In team mode only an admin backs up: a backup holds every reviewer's ratings, released
+    or not. The SQLite copy is the whole database, reviewers' Argon2 password hashes included
+    (the bundle never carries them); `strip_passwords` removes them from the copy, whose
+    reviewers then need an admin to set new passwords before they can sign in."""
+    access.require_admin_to_load(engine, doing="back up the database")
     target = Path(target)
     if target.exists() and not overwrite:
         raise InputError(
@@ -36,12 +45,12 @@ def backup_database(engine: Engine, target: Path, *, overwrite: bool = False) ->
     # a file (and SQLite's -journal) that the next backup here removes, and never one that a
     # running backup still needs (the rule is in factcheck.interchange.export).
     with locked_temp(target.parent, f".{target.name}.") as (_, temp):
-        _sqlite_backup(engine, temp)
+        _sqlite_backup(engine, temp, strip_passwords=strip_passwords)
         os.replace(temp, target)
     return "SQLite online backup"
 
 
-def _sqlite_backup(engine: Engine, temp: Path) -> None:
+def _sqlite_backup(engine: Engine, temp: Path, *, strip_passwords: bool) -> None:
     source_path = engine.url.database
     if not source_path or source_path == ":memory:":
         raise InputError("an in-memory database cannot be backed up to a file")
@@ -52,6 +61,10 @@ def _sqlite_backup(engine: Engine, temp: Path) -> None:
         # Pages in steps, so writers are held up only briefly; restarts if they change it.
         source.backup(copy, pages=256, sleep=0.001)
         copy.execute("PRAGMA journal_mode=DELETE")
+        if strip_passwords:
+            with copy:
+                copy.execute("UPDATE reviewer SET password_hash = NULL, failed_signins = 0")
+            copy.execute("VACUUM")  # the hashes' old pages are not left in the file
         ok = copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     if not ok:
         raise InputError("the backup failed its integrity check; the database was not copied")

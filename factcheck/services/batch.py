@@ -32,6 +32,7 @@ from factcheck.domain.split import SplitResult, TooManyClaims
 from factcheck.domain.textio import DecodedArticle, decode_article
 from factcheck.errors import DuplicateError, FactcheckError
 from factcheck.ids import row_id
+from factcheck.services import access
 from factcheck.services import articles as article_service
 from factcheck.services.workers import SplitWorkers, default_workers
 from factcheck.store.engine import write
@@ -129,6 +130,7 @@ def import_many(
 
     `workers` processes split the files of a large batch (default: two where there are two
     CPUs, none on one); 0 does everything in this process."""
+    access.require_signed_in_to(engine, doing="importing")  # before any file is read
     items = list(items)
     count = default_workers() if workers is None else workers
     if len(items) < PARALLEL_MIN_FILES:
@@ -178,6 +180,7 @@ def import_uploads(
     Streamlit runs every browser session as a thread of one process: a 5 MB page parsed
     here would hold the interpreter lock for seconds, and every other reviewer's page would
     wait. A worker costs about 0.2 s to start, so it is started only when a file needs it."""
+    access.require_signed_in_to(engine, doing="importing")
     big = any(len(data) > ISOLATE_MIN_CHARS for _, data in files)
     count = max(1, default_workers())
     pool = _start_workers(count) if big else None

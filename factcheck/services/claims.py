@@ -17,6 +17,7 @@ from factcheck.errors import InputError, NotFoundError
 from factcheck.ids import row_id
 from factcheck.services import access
 from factcheck.services.access import ActorLike
+from factcheck.services.checkworthiness import rescore
 from factcheck.services.history import position_name, renumber, tracked
 from factcheck.store.models import Article, Assessment, Claim, Draft, utcnow
 from schemas.vocab import ClaimKind
@@ -72,9 +73,14 @@ def _flag_assessments(session: Session, claim_id: int) -> None:
 
 
 def _set_span(session: Session, claim: Claim, text: str, start: int, end: int) -> None:
+    """New boundaries: the claim's ratings are flagged for review and its text rescored (a
+    merged claim takes the score of its new text, a split's parts are scored apart)."""
     if (claim.start, claim.end) != (start, end):
         _flag_assessments(session, row_id(claim))
+    old_text = claim.text
     claim.start, claim.end, claim.text = start, end, text[start:end]
+    if claim.text != old_text or claim.checkworthiness is None:
+        rescore(claim)
     claim.updated_at = utcnow()
     session.add(claim)
 
@@ -189,6 +195,7 @@ def split_claim(
             text=text[right[0] : right[1]],
             kind=claim.kind,
         )
+        rescore(new)
         session.add(new)
         renumber(session, claim.article_id)
     return claim, new
@@ -236,16 +243,16 @@ def edit_claim(
         change.summary = "; ".join(parts) or f"{name} unchanged"
         if drop_rest and not claim.dropped:
             for piece in uncovered_text(text, [old], [(new_start, new_end)]):
-                session.add(
-                    Claim(
-                        article_id=claim.article_id,
-                        start=piece[0],
-                        end=piece[1],
-                        text=text[piece[0] : piece[1]],
-                        kind=claim.kind,
-                        dropped=True,
-                    )
+                rest = Claim(
+                    article_id=claim.article_id,
+                    start=piece[0],
+                    end=piece[1],
+                    text=text[piece[0] : piece[1]],
+                    kind=claim.kind,
+                    dropped=True,
                 )
+                rescore(rest)
+                session.add(rest)
         _set_span(session, claim, text, new_start, new_end)
         if kind is not None:
             claim.kind = ClaimKind(kind).value
@@ -277,6 +284,7 @@ def add_claim(
             text=text[start:end],
             kind=ClaimKind(kind).value,
         )
+        rescore(claim)
         session.add(claim)
         renumber(session, article_id)
     return claim

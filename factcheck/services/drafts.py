@@ -19,7 +19,7 @@ from schemas.records import AssessmentInput
 
 def _check_owner(session: Session, reviewer_id: int, actor: ActorLike | None) -> None:
     """In team mode only the reviewer themself may read or write their drafts."""
-    if access.team_mode():
+    if access.team_mode(session):
         row = access.load(session, access.resolve(actor))
         if row.id != reviewer_id:
             raise PermissionDenied("drafts are private to their reviewer")

@@ -22,6 +22,7 @@ from factcheck.errors import InputError, NotFoundError, UncoveredTextError
 from factcheck.ids import id_col, row_id
 from factcheck.services import access
 from factcheck.services.access import ActorLike
+from factcheck.services.checkworthiness import rescore
 from factcheck.store.models import Article, Assessment, Claim, Draft, HistoryEntry, utcnow
 
 CLAIMS = "claims"
@@ -220,7 +221,7 @@ def article_history(session: Session, article_id: int, limit: int = 50) -> list[
         .limit(limit)
     ).all()
     undoable = _last_undoable(session, article_id)
-    blind = access.blind_reviewer_id()
+    blind = access.blind_reviewer_id(session)
     visible = [e for e in entries if blind is None or e.kind == CLAIMS or e.reviewer_id == blind]
     return [_row(e, undoable=undoable is not None and e.id == undoable.id) for e in visible]
 
@@ -294,7 +295,10 @@ def undo_last(session: Session, article_id: int, *, actor: ActorLike | None = No
             claim = session.get(Claim, claim_id)
             if claim is None:
                 claim = Claim(id=claim_id, article_id=article_id, start=start, end=end, text="")
+            old_text = claim.text
             claim.start, claim.end, claim.text = start, end, text[start:end]
+            if claim.text != old_text or claim.checkworthiness is None:
+                rescore(claim)  # a function of the text: the score it had before the change
             claim.kind, claim.dropped, claim.position = kind, dropped, position
             claim.updated_at = utcnow()
             session.add(claim)

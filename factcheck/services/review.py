@@ -122,6 +122,7 @@ class ReviewSheet:
     differs: dict[int, list[str]] = field(default_factory=dict)
     can_adjudicate: bool = False
     final_allowed: bool = False
+    team_mode: bool = False
 
     @property
     def released(self) -> bool:
@@ -143,7 +144,7 @@ def review_sheet(
     article = get_article(session, article_id)
     who = access.resolve(actor)
     can_adjudicate = True
-    if access.team_mode():
+    if access.team_mode(session):
         row = access.load(session, who)
         can_adjudicate = access.is_adjudicator(row)
         if not access.sees_everything(session, row, article_id):
@@ -172,67 +173,121 @@ def review_sheet(
     reviewers = sorted({name for by in cells.values() for name in by})
     differs = {claim_id: disagreements(list(by.values())) for claim_id, by in cells.items()}
     # Team mode settles only released articles; local mode leaves it to the reviewer.
-    final_allowed = can_adjudicate and (article.released_at is not None or not access.team_mode())
+    team = access.team_mode(session)
+    final_allowed = can_adjudicate and (article.released_at is not None or not team)
     return ReviewSheet(
-        article, claims, reviewers, cells, finals, differs, can_adjudicate, final_allowed
+        article, claims, reviewers, cells, finals, differs, can_adjudicate, final_allowed, team
     )
 
 
-def _majority(values: Sequence[Any]) -> Any:
-    """Most common non-missing value; ties go to the value seen first (reviewer name order)."""
-    present = [v for v in values if v is not None]
-    if not present:
-        return None
-    return Counter(present).most_common(1)[0][0]
+# Fields the adjudicator's starting point takes from the reviewers (notes are the
+# adjudicator's own; spans follow the claim's text and are not compared).
+STARTED_FIELDS: tuple[str, ...] = (
+    *COMPARED_FIELDS,
+    "primary_source_url",
+    "corroborated",
+    "corroborated_by",
+)
 
 
-def _majority_of(views: Sequence[AssessmentView], key: Callable[[AssessmentView], Any]) -> Any:
-    return _majority([key(v) for v in views])
+@dataclass(frozen=True)
+class FieldStart:
+    """One field of the adjudicator's form: whether it starts filled in, why, and what each
+    reviewer who rated it wrote (to take with one click)."""
+
+    name: str
+    prefilled: bool
+    reason: str
+    options: list[tuple[str, Any]]  # (reviewer, value as they wrote it), by reviewer name
+
+
+@dataclass(frozen=True)
+class AdjudicationStart:
+    """What the adjudicator's form starts from, and where each field came from."""
+
+    draft: AssessmentInput
+    fields: dict[str, FieldStart]
+    origin: str
+
+    @property
+    def prefilled(self) -> list[str]:
+        return [name for name, f in self.fields.items() if f.prefilled]
+
+    @property
+    def contested(self) -> dict[str, FieldStart]:
+        return {name: f for name, f in self.fields.items() if not f.prefilled and f.options}
+
+
+def _raw(view: AssessmentView, name: str) -> Any:
+    return list(view.chain) if name == "chain" else getattr(view.assessment, name)
+
+
+def _field_start(views: Sequence[AssessmentView], name: str) -> tuple[FieldStart, Any]:
+    """A field is prefilled only when a strict majority of the reviewers who rated it agree
+    (compared as `field_value` compares them): with two who differ nobody wins, and the
+    adjudicator picks. The value is as the first winner by name wrote it."""
+    rated = [v for v in views if field_value(v, name) is not None]
+    options = [(v.reviewer, _raw(v, name)) for v in rated]
+    if not rated:
+        return FieldStart(name, False, "nobody rated it", []), None
+    counts = Counter(field_value(v, name) for v in rated)
+    winner, count = counts.most_common(1)[0]
+    if count * 2 <= len(rated):
+        values = ", ".join(f"{v.reviewer} {_shown(_raw(v, name))}" for v in rated)
+        return FieldStart(name, False, f"no majority: {values}", options), None
+    value = next(_raw(v, name) for v in rated if field_value(v, name) == winner)
+    if len(rated) == 1:
+        reason = f"only {rated[0].reviewer} rated it"
+    elif count == len(rated):
+        reason = "both reviewers agree" if count == 2 else f"all {count} reviewers agree"
+    else:
+        reason = f"{count} of {len(rated)} reviewers"
+    return FieldStart(name, True, reason, options), value
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return chain_text(value) or "—"
+    return "—" if value is None else str(getattr(value, "value", value))
+
+
+def adjudication_start(views: Sequence[AssessmentView]) -> AdjudicationStart:
+    """The adjudicator's starting point from the reviewers' (non-final) assessments."""
+    ordered = sorted(views, key=lambda v: v.reviewer)
+    fields: dict[str, FieldStart] = {}
+    values: dict[str, Any] = {}
+    for name in STARTED_FIELDS:
+        fields[name], value = _field_start(ordered, name)
+        if fields[name].prefilled:
+            values[name] = value
+    return AdjudicationStart(AssessmentInput(**values), fields, "the reviewers' ratings")
 
 
 def majority_draft(views: Sequence[AssessmentView]) -> AssessmentInput:
-    """The adjudicator's starting point: each field as most reviewers rated it (text compared
-    as written by the first reviewer who wrote the winning form)."""
-    if not views:
-        return AssessmentInput()
-    ordered = sorted(views, key=lambda v: v.reviewer)
+    """The adjudicator's starting point as an assessment (see `adjudication_start`)."""
+    return adjudication_start(views).draft
 
-    def as_written(name: str) -> Any:
-        winner = _majority_of(ordered, lambda v: field_value(v, name))
-        return next(
-            (getattr(v.assessment, name) for v in ordered if field_value(v, name) == winner), None
-        )
 
-    chain_key = _majority_of(ordered, lambda v: field_value(v, "chain"))
-    chain = next((v.chain for v in ordered if field_value(v, "chain") == chain_key), [])
-    return AssessmentInput(
-        attribution_type=_majority_of(ordered, lambda v: v.assessment.attribution_type),
-        speaker=as_written("speaker"),
-        cue=as_written("cue"),
-        chain=list(chain) if chain_key is not None else [],
-        source_reliability=_majority_of(ordered, lambda v: v.assessment.source_reliability),
-        information_credibility=_majority_of(
-            ordered, lambda v: v.assessment.information_credibility
-        ),
-        translated=_majority_of(ordered, lambda v: v.assessment.translated),
-        primary_source_url=_majority_of(ordered, lambda v: v.assessment.primary_source_url),
-        corroborated=bool(_majority_of(ordered, lambda v: v.assessment.corroborated)),
-        corroborated_by=_majority_of(ordered, lambda v: v.assessment.corroborated_by),
-    )
+def take(draft: AssessmentInput, name: str, value: Any) -> AssessmentInput:
+    """The draft with one field set to a reviewer's value (the "take A / take B" buttons)."""
+    return draft.model_copy(update={name: value})
 
 
 # ---------------------------------------------------------------- adjudicating
 
 
-def starting_point(sheet: ReviewSheet, claim_id: int) -> tuple[AssessmentInput, str]:
+def starting_point(sheet: ReviewSheet, claim_id: int) -> AdjudicationStart:
     """What the adjudicator's form starts from: the final assessment when there is one, else
-    the reviewers' majority; with where it came from, to tell the adjudicator."""
+    the reviewers' ratings field by field; with where it came from, to tell the adjudicator."""
+    begun = adjudication_start(sheet.views(claim_id))
     final = sheet.finals.get(claim_id)
     if final is not None:
         from factcheck.services.workspace import draft_from_assessment
 
-        return draft_from_assessment(final), "the final assessment recorded"
-    return majority_draft(sheet.views(claim_id)), "the reviewers' majority"
+        return AdjudicationStart(
+            draft_from_assessment(final), begun.fields, "the final assessment recorded"
+        )
+    return begun
 
 
 def edited_draft(
@@ -283,6 +338,78 @@ def record_final(
     )
 
 
+# ---------------------------------------------------------------- the queue
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """A claim waiting for adjudication: reviewers differ and no final is recorded."""
+
+    article_id: int
+    claim_id: int
+    position: int
+    fields: tuple[str, ...]
+
+
+def adjudication_queue(session: Session, *, actor: ActorLike | None = None) -> list[QueueItem]:
+    """Every claim the actor may settle on which reviewers differ (on a grade, the attribution
+    type, the speaker, the cue or the chain's identities) and that has no final yet, in
+    article and claim order. Team mode: released articles, for adjudicators (annotators
+    settle nothing: an empty queue); local mode: every article."""
+    team = access.team_mode(session)
+    if team and not access.is_adjudicator(access.load(session, access.resolve(actor))):
+        return []
+    settled = select(Assessment.claim_id).where(col(Assessment.is_final) == True)  # noqa: E712
+    candidates = (
+        select(Claim.article_id, id_col(Claim.id))
+        .join(Assessment, col(Assessment.claim_id) == Claim.id)
+        .where(
+            col(Assessment.is_final) == False,  # noqa: E712
+            col(Claim.dropped) == False,  # noqa: E712
+            col(Claim.id).not_in(settled),
+        )
+        .group_by(col(Claim.article_id), col(Claim.id))
+        .having(func.count(func.distinct(Assessment.reviewer_id)) >= 2)
+    )
+    if team:
+        candidates = candidates.where(col(Claim.article_id).in_(released_article_ids(session)))
+    by_article: dict[int, set[int]] = {}
+    for article_id, claim_id in session.exec(candidates).all():
+        by_article.setdefault(article_id, set()).add(claim_id)
+    queue: list[QueueItem] = []
+    for article_id in sorted(by_article):
+        views: dict[int, list[AssessmentView]] = {}
+        for view in assessments_for_article(session, article_id, actor=actor):
+            if not view.assessment.is_final and view.assessment.claim_id in by_article[article_id]:
+                views.setdefault(view.assessment.claim_id, []).append(view)
+        positions = {c.id: c.position for c in list_claims(session, article_id) if c.id in views}
+        for claim_id in sorted(views, key=lambda i: positions.get(i, 0)):
+            differ = disagreements(views[claim_id])
+            if differ:
+                queue.append(
+                    QueueItem(article_id, claim_id, positions.get(claim_id, 0), tuple(differ))
+                )
+    return queue
+
+
+def queue_counts(queue: Sequence[QueueItem], article_id: int) -> tuple[int, int]:
+    """Disagreements left in this article, and in the whole queue."""
+    return sum(1 for item in queue if item.article_id == article_id), len(queue)
+
+
+def queue_step(queue: Sequence[QueueItem], where: tuple[int, int], step: int) -> QueueItem | None:
+    """The next (step +1) or previous (-1) disagreement from (article id, claim position),
+    which need not be in the queue itself; wraps round at the ends."""
+    if not queue:
+        return None
+    keys = [(item.article_id, item.position) for item in queue]
+    if step > 0:
+        after = [i for i, key in enumerate(keys) if key > where]
+        return queue[after[0]] if after else queue[0]
+    before = [i for i, key in enumerate(keys) if key < where]
+    return queue[before[-1]] if before else queue[-1]
+
+
 # ---------------------------------------------------------------- agreement
 
 
@@ -290,7 +417,7 @@ def article_agreement(
     session: Session, article_id: int, *, actor: ActorLike | None = None
 ) -> dict[str, Any]:
     """Agreement figures of one article (agreement_report's shape); blind until release."""
-    if access.team_mode() and not access.sees_everything(
+    if access.team_mode(session) and not access.sees_everything(
         session, access.resolve(actor), article_id
     ):
         raise PermissionDenied(f"agreement on article {article_id} is shown once it is released")
@@ -303,7 +430,7 @@ def visible_ratings(
     """The ratings agreement figures may use: all of them for adjudicators (and in local mode);
     for an annotator only released articles', so figures over a small unreleased article
     cannot be decoded into a colleague's grades."""
-    if access.team_mode():
+    if access.team_mode(session):
         row = access.load(session, access.resolve(actor))
         if not access.is_adjudicator(row):
             released = released_article_ids(session)
@@ -338,12 +465,15 @@ class ReviewArticle:
     id: int
     title: str
     released: bool
-    reviewers: int
+    reviewers: int | None  # None: hidden from this annotator until the article is released
     finals: int
 
 
 def review_articles(session: Session, limit: int = 500) -> list[ReviewArticle]:
-    """Articles newest first, with how many reviewers rated them and how many finals exist."""
+    """Articles newest first, with how many reviewers rated them and how many finals exist.
+    An annotator in team mode gets no count for unreleased articles: how many colleagues
+    rated an article is already part of what blind rating hides."""
+    blind = access.blind_reviewer_id(session)
     articles = session.exec(
         select(id_col(Article.id), Article.title, Article.released_at)
         .order_by(col(Article.id).desc())
@@ -375,7 +505,7 @@ def review_articles(session: Session, limit: int = 500) -> list[ReviewArticle]:
             id=i,
             title=title,
             released=released is not None,
-            reviewers=reviewers.get(i, 0),
+            reviewers=None if blind is not None and released is None else reviewers.get(i, 0),
             finals=finals.get(i, 0),
         )
         for i, title, released in articles

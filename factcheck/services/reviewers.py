@@ -64,7 +64,7 @@ def get_or_create_reviewer(session: Session, name: str, role: Role = Role.annota
     reviewer = find_reviewer(session, name)
     if reviewer is None:
         actor = access.resolve(None)
-        if access.team_mode() and (actor is None or actor.role != Role.admin.value):
+        if access.team_mode(session) and (actor is None or actor.role != Role.admin.value):
             raise NotFoundError(
                 f"reviewer {name!r} does not exist; in team mode an admin adds reviewers "
                 "(factcheck reviewers add NAME --role annotator)"
@@ -100,7 +100,7 @@ def check_can_add_reviewer(
 ) -> None:
     """Admins add reviewers; a team database without any admin lets its first admin in.
     Separate, so the CLI can refuse before asking for the new account's password."""
-    if not access.team_mode():
+    if not access.team_mode(session):
         return
     if Role(role) is Role.admin and not _admin_exists(session):
         return
@@ -111,7 +111,7 @@ def check_can_set_password(
     session: Session, name: str, *, actor: ActorLike | None = None
 ) -> Reviewer:
     reviewer = get_reviewer(session, name)
-    if access.team_mode():
+    if access.team_mode(session):
         row = access.load(session, access.resolve(actor))
         if row.id != reviewer.id and row.role != Role.admin.value:
             raise PermissionDenied(f"{row.name} cannot change {reviewer.name}'s password")
@@ -130,7 +130,7 @@ def add_reviewer(
     (bootstrapping a new team database), and every account needs a password."""
     role = Role(role)
     check_can_add_reviewer(session, role, actor=actor)
-    if access.team_mode() and password is None:
+    if access.team_mode(session) and password is None:
         raise InputError("in team mode every reviewer needs a password")
     clean = clean_reviewer_name(name)
     existing = find_reviewer(session, clean)
@@ -179,7 +179,7 @@ def set_disabled(
     """Disable (or re-enable) an account; its assessments stay. Admins only in team mode."""
     reviewer = get_reviewer(session, name)
     access.require_admin(session, access.resolve(actor), doing="disable reviewers")
-    if access.team_mode() and disabled:
+    if access.team_mode(session) and disabled:
         row = access.load(session, access.resolve(actor))
         if row.id == reviewer.id:
             raise InputError("an admin cannot disable their own account")
@@ -209,46 +209,48 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 def attempt_sign_in(session: Session, name: str, password: str) -> SignInOutcome:
     """Check a name and password and record the attempt. It never raises for a wrong password,
-    so the caller can commit the failure count before refusing."""
+    so the caller can commit the failure count before refusing.
+
+    The attempt is counted *before* the password is checked, by one conditional UPDATE that
+    only succeeds while the account is not locked: concurrent guesses (40 at once on
+    PostgreSQL) each take a numbered slot or are refused, so at most `MAX_FAILED_SIGNINS` of
+    them ever reach the hash, and a right password arriving after the lock is refused too."""
     try:
         reviewer = find_reviewer(session, name)
     except InputError:
         reviewer = None
-    now = utcnow()
     if reviewer is None or reviewer.password_hash is None:
         _verify(_DUMMY_HASH, password)
         log.warning("failed sign-in: unknown reviewer or no password set (%r)", name)
         return SignInOutcome(None, "wrong name or password")
-    locked = _aware(reviewer.locked_until)
-    if locked is not None and locked > now:
+    now = utcnow()
+    attempt = _take_attempt(session, reviewer, now)
+    if attempt is None:
+        session.refresh(reviewer)
+        locked = locked_until(reviewer) or now + LOCKOUT
         log.warning("sign-in refused: reviewer %r is locked until %s", reviewer.name, locked)
         return SignInOutcome(None, _locked_message(locked))
     if not _verify(reviewer.password_hash, password):
-        failures = _count_failure(session, reviewer)
-        if failures >= MAX_FAILED_SIGNINS:
+        if attempt >= MAX_FAILED_SIGNINS:
             until = now + LOCKOUT
-            reviewer.locked_until = until
-            reviewer.failed_signins = 0
-            session.add(reviewer)
-            session.flush()
+            _settle(session, reviewer, locked=until)
             log.warning(
                 "failed sign-in for %r (%d in a row): locked until %s",
                 reviewer.name,
-                failures,
+                attempt,
                 until,
             )
             return SignInOutcome(None, _locked_message(until))
-        log.warning("failed sign-in for %r (%d in a row)", reviewer.name, failures)
+        log.warning("failed sign-in for %r (%d in a row)", reviewer.name, attempt)
         return SignInOutcome(None, "wrong name or password")
     if reviewer.disabled:
         log.warning("sign-in refused: reviewer %r is disabled", reviewer.name)
         return SignInOutcome(None, f"reviewer {reviewer.name!r} is disabled")
     if _hasher.check_needs_rehash(reviewer.password_hash):
         reviewer.password_hash = _hasher.hash(password)
-    reviewer.failed_signins = 0
-    reviewer.locked_until = None
-    session.add(reviewer)
-    session.flush()
+        session.add(reviewer)
+        session.flush()
+    _settle(session, reviewer, locked=None)
     log.info("reviewer %r signed in", reviewer.name)
     return SignInOutcome(access.as_actor(reviewer))
 
@@ -260,15 +262,29 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _count_failure(session: Session, reviewer: Reviewer) -> int:
-    """Increment in SQL, so concurrent wrong guesses on PostgreSQL are all counted."""
-    session.exec(
+def _take_attempt(session: Session, reviewer: Reviewer, now: datetime) -> int | None:
+    """Count one sign-in attempt unless the account is locked; the attempt's number, or None
+    when locked. One statement, so it is atomic on both engines: on PostgreSQL the row stays
+    locked until the attempt's transaction ends, and a waiting attempt re-reads the lock."""
+    unlocked = col(Reviewer.locked_until).is_(None) | (col(Reviewer.locked_until) <= now)
+    statement = (
+        update(Reviewer)
+        .where(col(Reviewer.id) == reviewer.id, unlocked)
+        .values(failed_signins=Reviewer.failed_signins + 1)
+        .returning(col(Reviewer.failed_signins))
+    )
+    return session.execute(statement).scalar_one_or_none()
+
+
+def _settle(session: Session, reviewer: Reviewer, *, locked: datetime | None) -> None:
+    """End a run of attempts: a right password clears the count; the last allowed wrong one
+    sets the lock (and clears the count for the next window)."""
+    session.execute(
         update(Reviewer)
         .where(col(Reviewer.id) == reviewer.id)
-        .values(failed_signins=Reviewer.failed_signins + 1)
+        .values(failed_signins=0, locked_until=locked)
     )
     session.refresh(reviewer)
-    return reviewer.failed_signins
 
 
 def locked_until(reviewer: Reviewer) -> datetime | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select, update
 from factcheck.domain.names import name_key as name_key  # the registry's key: THE name key
 from factcheck.errors import DuplicateError, InputError, NotFoundError
 from factcheck.ids import row_id
-from factcheck.store.models import ChainHopRow, Source, SourceAlias
+from factcheck.services import access
+from factcheck.store.models import Article, Assessment, ChainHopRow, Claim, Source, SourceAlias
 from schemas.records import parse_reliability
 from schemas.vocab import SourceKind
 
@@ -43,7 +44,11 @@ def parse_kind(kind: str | SourceKind) -> SourceKind:
 
 def find_source(session: Session, name: str) -> Source | None:
     """The source whose name or alias matches `name`, if any."""
-    key = name_key(name)
+    return _holder(session, name_key(name))
+
+
+def _holder(session: Session, key: str) -> Source | None:
+    """The source that holds this name key, as its name or as an alias."""
     source = session.exec(select(Source).where(Source.name_key == key)).first()
     if source is not None:
         return source
@@ -62,11 +67,7 @@ def get_source(session: Session, ref: str | int) -> Source:
 
 def _claim_key(session: Session, key: str, owner_id: int | None, label: str) -> None:
     """Refuse a name or alias that another source already uses."""
-    holder = session.exec(select(Source).where(Source.name_key == key)).first()
-    if holder is None:
-        holder = session.exec(
-            select(Source).join(SourceAlias).where(SourceAlias.alias_key == key)
-        ).first()
+    holder = _holder(session, key)
     if holder is not None and holder.id != owner_id:
         raise DuplicateError(
             f"{label} is already used by source {holder.id} ({holder.name})", holder.id
@@ -91,30 +92,34 @@ def add_source(
 ) -> Source:
     """Add a person or outlet to the registry (admins only in team mode)."""
     _require_registry_admin(session)
-    return _new_source(session, name, kind, aliases, prior_reliability, notes)
+    source = _new_source(session, _source_row(name, kind, prior_reliability, notes))
+    for alias in aliases or []:
+        add_alias(session, source, alias)
+    return source
 
 
-def _new_source(
-    session: Session,
+def _source_row(
     name: str,
-    kind: str | SourceKind = SourceKind.unknown,
-    aliases: list[str] | None = None,
+    kind: str | SourceKind,
     prior_reliability: str | None = None,
     notes: str | None = None,
 ) -> Source:
+    """A registry record as given, checked and cleaned (not yet stored)."""
     name = _clean_name(name)
-    _claim_key(session, name_key(name), None, f"name {name!r}")
-    source = Source(
+    return Source(
         name=name,
         name_key=name_key(name),
         kind=parse_kind(kind).value,
         prior_reliability=_grade(prior_reliability),
         notes=notes,
     )
+
+
+def _new_source(session: Session, source: Source) -> Source:
+    """Store a new record, refused when its name is another record's name or alias."""
+    _claim_key(session, source.name_key, None, f"name {source.name!r}")
     session.add(source)
     session.flush()
-    for alias in aliases or []:
-        add_alias(session, source, alias)
     return source
 
 
@@ -131,8 +136,15 @@ def add_alias(session: Session, source: Source, alias: str) -> None:
     if key == source.name_key or key in {a.alias_key for a in aliases_of(session, row_id(source))}:
         return
     _claim_key(session, key, source.id, f"alias {alias!r}")
-    session.add(SourceAlias(source_id=row_id(source), alias=alias, alias_key=key))
+    session.add(alias_row(source, alias, key))
     session.flush()
+
+
+def alias_row(source: Source, alias: str, key: str | None = None) -> SourceAlias:
+    """An alias of a stored record (not yet stored), keyed by the one name key."""
+    return SourceAlias(
+        source_id=row_id(source), alias=alias, alias_key=name_key(alias) if key is None else key
+    )
 
 
 def aliases_of(session: Session, source_id: int) -> list[SourceAlias]:
@@ -256,8 +268,18 @@ def _search(search: str) -> ColumnElement[bool]:
 def list_sources(
     session: Session, search: str | None = None, *, offset: int = 0, limit: int | None = None
 ) -> list[SourceRow]:
-    """Sources by name, with aliases and how many chain hops refer to each (fixed query count)."""
+    """Sources by name, with aliases and how many chain hops refer to each (fixed query count).
+
+    Blind rating covers the registry too: in team mode an annotator sees the records no chain
+    refers to (the curated registry) and those their own or released work refers to, with
+    only those hops counted; a colleague's new hop ("Secret Insider Xyz") stays hidden until
+    the article is released."""
+    visible_hops = _visible_hops(session)
     query = select(Source).order_by(col(Source.name_key))
+    if visible_hops is not None:
+        any_hop = select(ChainHopRow.id).where(col(ChainHopRow.source_id) == Source.id)
+        seen = select(ChainHopRow.source_id).where(*visible_hops)
+        query = query.where(or_(~any_hop.exists(), col(Source.id).in_(seen)))
     if search and search.strip():
         query = query.where(_search(search))
     query = query.offset(offset)
@@ -273,7 +295,7 @@ def list_sources(
     hops = dict(
         session.exec(
             select(ChainHopRow.source_id, func.count())
-            .where(col(ChainHopRow.source_id).in_(ids))
+            .where(col(ChainHopRow.source_id).in_(ids), *(visible_hops or ()))
             .group_by(col(ChainHopRow.source_id))
         ).all()
     )
@@ -287,6 +309,29 @@ def list_sources(
             hops.get(s.id, 0),
         )
         for s in sources
+    ]
+
+
+def _visible_hops(session: Session) -> list[Any] | None:
+    """Conditions on ChainHopRow for the hops the acting reviewer may know of, or None when
+    nothing is hidden (local mode, adjudicators, admins)."""
+    blind = access.blind_reviewer_id(session)
+    if blind is None:
+        return None
+    released = select(Article.id).where(col(Article.released_at).is_not(None))
+    own = select(Assessment.id).where(
+        col(Assessment.reviewer_id) == blind,
+        col(Assessment.is_final) == False,  # noqa: E712
+    )
+    of_released = (
+        select(Assessment.id)
+        .join(Claim, col(Claim.id) == Assessment.claim_id)
+        .where(col(Claim.article_id).in_(released))
+    )
+    return [
+        or_(
+            col(ChainHopRow.assessment_id).in_(own), col(ChainHopRow.assessment_id).in_(of_released)
+        )
     ]
 
 
@@ -304,23 +349,14 @@ def seed_starter_sources(session: Session) -> int:
         if key in taken:
             continue
         taken.add(key)
-        source = Source(
-            name=_clean_name(starter.name),
-            name_key=key,
-            kind=parse_kind(starter.kind).value,
-            prior_reliability=_grade(starter.prior_reliability),
-        )
+        source = _source_row(starter.name, starter.kind, starter.prior_reliability)
         session.add(source)
         session.flush()
         for alias in starter.aliases:
             alias_key = name_key(alias)
             if alias_key and alias_key not in taken:
                 taken.add(alias_key)
-                session.add(
-                    SourceAlias(
-                        source_id=row_id(source), alias=_clean_name(alias), alias_key=alias_key
-                    )
-                )
+                session.add(alias_row(source, _clean_name(alias), alias_key))
         added += 1
     session.flush()
     return added
@@ -332,7 +368,7 @@ def resolve_or_create(session: Session, name: str, kind: SourceKind) -> Source:
     if source is None:
         try:
             with session.begin_nested():  # a savepoint: a lost race must not end the transaction
-                source = _new_source(session, name, kind)
+                source = _new_source(session, _source_row(name, kind))
         except (DuplicateError, IntegrityError):
             # Another reviewer's transaction added the same outlet a moment ago (PostgreSQL's
             # READ COMMITTED lets us see it now): refer to theirs.
@@ -343,6 +379,38 @@ def resolve_or_create(session: Session, name: str, kind: SourceKind) -> Source:
         source.kind = kind.value
         session.add(source)
     return source
+
+
+class SourceLinks:
+    """The registry records chain hops link to, looked up once per name: a bulk write (a
+    project bundle, a BRAT corpus) names the same few outlets thousands of times. Keeps ids,
+    not rows, so it outlives the rows a long import lets go of."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._mentioned: dict[str, tuple[int, str]] = {}  # name key → (id, kind)
+        self._named: dict[str, int | None] = {}
+
+    def mentioned(self, name: str, kind: SourceKind) -> int:
+        """`resolve_or_create`, remembered; asked again when a hop knows the kind of a record
+        still of unknown kind, so that record learns it as it would from a single save."""
+        key = name_key(name)
+        known = self._mentioned.get(key)
+        if known is None or (known[1] == SourceKind.unknown.value and kind != SourceKind.unknown):
+            source = resolve_or_create(self.session, name, kind)
+            known = self._mentioned[key] = (row_id(source), source.kind)
+        return known[0]
+
+    def named(self, name: str | None) -> int | None:
+        """The record called `name` (`find_source`), as a bundle names the record a hop links
+        to; None for no name or a name the registry does not hold."""
+        if not name:
+            return None
+        key = name_key(name)
+        if key not in self._named:
+            source = find_source(self.session, name)
+            self._named[key] = source.id if source else None
+        return self._named[key]
 
 
 def source_directory(session: Session) -> SourceDirectory:

@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 
 # One definition of what a filter selects, shared with the CSV export (same rows, same counts).
 from factcheck.interchange.export import (
+    CSV_COLUMNS,
     ExportFilter,
     assessment_conditions,
     iter_rating_rows,
@@ -30,6 +31,23 @@ NOT_SET = "not set"
 """The bucket of ratings whose field is empty (an attribution type or a grade not given)."""
 
 PREVIEW_ROWS = 20
+# What a reader checks first leads the preview; ids, offsets and URLs come last (the file
+# itself keeps the contract's column order).
+_PREVIEW_FIRST = ("claim_text", "reviewer", "grade", "chain", "attribution_type", "speaker")
+_PREVIEW_LAST = (
+    "article_id",
+    "claim_id",
+    "claim_index",
+    "claim_start",
+    "claim_end",
+    "article_url",
+    "primary_source_url",
+)
+PREVIEW_ORDER: tuple[str, ...] = (
+    *_PREVIEW_FIRST,
+    *(c for c in CSV_COLUMNS if c not in _PREVIEW_FIRST and c not in _PREVIEW_LAST),
+    *_PREVIEW_LAST,
+)
 
 
 @dataclass(frozen=True)
@@ -67,12 +85,12 @@ class RatingSummary:
         return {kind: 100.0 * count / self.total for kind, count in self.attribution_types.items()}
 
 
-def _filtered(query: Any, flt: ExportFilter) -> Any:
+def _filtered(session: Session, query: Any, flt: ExportFilter) -> Any:
     """Join what the export filter may refer to (claim, reviewer) and apply it."""
     query = query.join(Claim, col(Claim.id) == Assessment.claim_id).join(
         Reviewer, col(Reviewer.id) == Assessment.reviewer_id
     )
-    conditions = assessment_conditions(flt)
+    conditions = assessment_conditions(session, flt)
     return query.where(and_(*conditions)) if conditions else query
 
 
@@ -95,6 +113,7 @@ def _grade_order(label: str) -> tuple[int, int]:
 def grade_counts(session: Session, flt: ExportFilter) -> dict[str, int]:
     """Assessments per written grade ("B2"), in scale order."""
     query = _filtered(
+        session,
         select(
             col(Assessment.source_reliability),
             col(Assessment.information_credibility),
@@ -118,6 +137,7 @@ def chain_length_counts(session: Session, flt: ExportFilter) -> dict[int, int]:
     )
     length = func.coalesce(hops.c.hops, 0)
     per_assessment = _filtered(
+        session,
         select(length.label("length"))
         .select_from(Assessment)
         .outerjoin(hops, hops.c.assessment_id == Assessment.id),
@@ -133,9 +153,9 @@ def chain_length_counts(session: Session, flt: ExportFilter) -> dict[int, int]:
 
 def attribution_type_counts(session: Session, flt: ExportFilter) -> dict[str, int]:
     """Assessments per attribution type, in the vocabulary's order, then `NOT_SET`."""
-    query = _filtered(select(col(Assessment.attribution_type), func.count()), flt).group_by(
-        col(Assessment.attribution_type)
-    )
+    query = _filtered(
+        session, select(col(Assessment.attribution_type), func.count()), flt
+    ).group_by(col(Assessment.attribution_type))
     raw = {kind or NOT_SET: count for kind, count in session.execute(query)}
     order = [kind.value for kind in AttributionType] + [NOT_SET]
     known = {kind: raw.pop(kind) for kind in order if kind in raw}
@@ -144,7 +164,7 @@ def attribution_type_counts(session: Session, flt: ExportFilter) -> dict[str, in
 
 def count_ratings(session: Session, flt: ExportFilter | None = None) -> int:
     """How many assessments the filter selects (all of them without one)."""
-    query = _filtered(select(func.count(col(Assessment.id))), flt or ExportFilter())
+    query = _filtered(session, select(func.count(col(Assessment.id))), flt or ExportFilter())
     return int(session.execute(query).scalar_one())
 
 
@@ -170,7 +190,10 @@ def preview_rows(
     buffer = io.StringIO()
     with closing(iter_rating_rows(session, flt)) as rows:
         write_csv(islice(rows, limit), buffer)
-    return list(csv.DictReader(io.StringIO(buffer.getvalue())))
+    return [
+        {column: row[column] for column in PREVIEW_ORDER}
+        for row in csv.DictReader(io.StringIO(buffer.getvalue()))
+    ]
 
 
 def rating_filter(

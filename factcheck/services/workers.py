@@ -7,13 +7,14 @@ need (the page's process only writes the result).
 Plain subprocesses talking over their stdin and stdout, not `multiprocessing`: a spawned
 `multiprocessing` worker first re-imports the parent's main script (the whole CLI: 0.7 s of
 CPU per worker, more than it saves on a folder of a hundred articles), while these import
-only `factcheck.domain.split` and `factcheck.domain.textio`. They never inherit the parent's database
-connections, and each one exits when its stdin closes, which is also what happens when the
-parent dies: a killed `factcheck import` leaves no workers behind.
+only `factcheck.domain.split`, `factcheck.domain.textio` and `factcheck.checkworthy` (which
+scores the claims in the worker too). They never inherit the parent's database connections,
+and each one exits when its stdin closes, which is also what happens when the parent dies: a
+killed `factcheck import` leaves no workers behind.
 
 Frames both ways are an 8-byte little-endian length and a pickle. One way goes a text to
 split, or a file to read and split (its bytes, name and the size limit); the other way comes
-its `SplitResult` (for a file: the `DecodedArticle` with it), or the user error that refused
+its `SplitResult` with each claim's check-worthiness scored (for a file: the `DecodedArticle` with it), or the user error that refused
 it (TooManyClaims past the cap on claims, which each worker is given when it starts;
 InputError for a file that is not a readable article), or None where something else went
 wrong: the importing process then does that item itself and reports the error as usual.
@@ -32,6 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from factcheck.checkworthy import score_claims
 from factcheck.domain.split import SplitResult, TooManyClaims, split_into_claims
 from factcheck.domain.textio import DecodedArticle, decode_article
 from factcheck.errors import InputError
@@ -102,10 +104,10 @@ def _answer(request: str | FileRequest, max_claims: int | None) -> Any:
     """What a worker sends back for one request (see the module docstring)."""
     try:
         if isinstance(request, str):
-            return split_into_claims(request, max_claims)
+            return score_claims(split_into_claims(request, max_claims))
         data, name, max_bytes = request
         decoded = decode_article(data, name, max_bytes)
-        return decoded, split_into_claims(decoded.text, max_claims)
+        return decoded, score_claims(split_into_claims(decoded.text, max_claims))
     except (TooManyClaims, InputError) as refused:  # the user's to read: passed on as it is
         return refused
     except Exception:  # the importing process does it again and reports why

@@ -15,7 +15,7 @@ from factcheck.errors import NotFoundError
 from factcheck.ids import row_id
 from factcheck.services.articles import get_article
 from factcheck.services.assessments import AssessmentView, chains_for, input_from_row
-from factcheck.store.models import Article, Assessment, Claim, Reviewer, Source
+from factcheck.store.models import Article, Assessment, Claim, Reviewer, Source, SourceAlias
 from schemas.records import AssessmentInput
 from schemas.spans import SuggestedAttribution
 from schemas.vocab import Relation, SuggestionOutcome, grade
@@ -309,3 +309,10 @@ def suggest_for_claims(
         article.text, [(c.start, c.end) for c in claims], article.outlet, directory
     )
     return {row_id(claim): suggestion for claim, suggestion in zip(claims, chosen, strict=True)}
+
+
+def registry_names(session: Session) -> list[str]:
+    """Every registered source name and alias, for the chain field's completion."""
+    names = set(session.exec(select(Source.name)).all())
+    names |= set(session.exec(select(SourceAlias.alias)).all())
+    return sorted(names, key=str.casefold)

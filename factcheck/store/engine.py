@@ -25,7 +25,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlmodel import Session, create_engine
 
 from factcheck.config import describe_database, get_settings, normalize_database_url
-from factcheck.errors import DatabaseUnavailable
+from factcheck.errors import DatabaseUnavailable, StorageError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -121,6 +121,28 @@ def _is_retryable(error: DBAPIError) -> bool:
     return sqlstate in {"40001", "40P01"}
 
 
+def describe_storage_error(error: DBAPIError) -> str:
+    """One line for a write the database refused, whichever engine: values PostgreSQL cannot
+    hold but SQLite takes (an id of 2^31 or more, a NUL character), a full disk, an over-long
+    value. Never the SQL or the parameters (they may hold whole articles)."""
+    cause = error.orig if error.orig is not None else error
+    text = str(cause).lower()
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate in {"53100", "53200"} or "disk is full" in text or "no space left" in text:
+        return "the database's disk is full: nothing was changed (free some space and retry)"
+    if sqlstate == "22003" or "out of range" in text:
+        return (
+            "a number is too large for the database (ids and counts must be below "
+            "2,147,483,648): nothing was changed"
+        )
+    if "nul (0x00)" in text or "0x00" in text:
+        return "a text contains a NUL (0x00) character, which cannot be stored: nothing was changed"
+    if sqlstate == "22001" or "too long" in text:
+        return "a value is longer than the database allows: nothing was changed"
+    first = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+    return f"the database refused the change ({first[:200]}): nothing was changed"
+
+
 def write(
     engine: Engine,
     work: Callable[[Session], T],
@@ -143,7 +165,11 @@ def write(
             if not retry_on_integrity or attempt == attempts:
                 raise
         except (OperationalError, DBAPIError) as error:
-            if not _is_retryable(error) or attempt == attempts:
+            if isinstance(error, IntegrityError):
+                raise
+            if not _is_retryable(error):
+                raise StorageError(describe_storage_error(error)) from error
+            if attempt == attempts:
                 raise
         log.info("write conflict, retrying (attempt %d)", attempt)
         time.sleep(random.uniform(0.005, 0.05) * attempt)

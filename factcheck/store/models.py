@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from schemas.vocab import grade
@@ -50,6 +50,12 @@ class Claim(SQLModel, table=True):
     kind: str = Field(default="factual", max_length=20)
     dropped: bool = False
     updated_at: datetime = Field(default_factory=utcnow)
+    # How much the claim deserves checking (0–1) and why, from `factcheck.checkworthy`,
+    # computed from its text at import and after each boundary edit (migration 0007).
+    checkworthiness: float | None = None
+    checkworthiness_reasons: list[str] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
 
 
 class Source(SQLModel, table=True):
@@ -179,3 +185,47 @@ class Draft(SQLModel, table=True):
     base_version: int = 0
     data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Setting(SQLModel, table=True):
+    """A database-wide setting (migration 0006). Team mode is one: a property of the database,
+    so every process on it enforces sign-in whatever its environment says."""
+
+    key: str = Field(primary_key=True, max_length=100)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class StatementPassage(SQLModel, table=True):
+    """A sentence (or multi-sentence quotation) of an article as the splitter cut it at import:
+    the unit of the statements index (migration 0008). It depends only on the article's text,
+    which never changes, so editing claims never touches the index; a trace maps a passage to
+    the claim that now covers it. `statement_id` groups passages that are one statement (the id
+    of one of its passages)."""
+
+    __tablename__ = "statement_passage"
+    __table_args__ = (
+        Index("ix_statement_passage_article", "article_id", "start"),
+        Index("ix_statement_passage_statement", "statement_id", "article_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    start: int
+    end: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    statement_id: int | None = None
+
+
+class StatementShingle(SQLModel, table=True):
+    """One word shingle (hashed, `factcheck.domain.statements.shingles`) of one passage: the
+    posting list that finds passages sharing wording (migration 0008)."""
+
+    __tablename__ = "statement_shingle"
+    __table_args__ = (Index("ix_statement_shingle_passage", "passage_id"),)
+
+    hash: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    article_id: int = Field(primary_key=True)
+    passage_id: int = Field(
+        foreign_key="statement_passage.id", ondelete="CASCADE", primary_key=True
+    )

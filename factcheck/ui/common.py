@@ -21,9 +21,16 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from factcheck.config import describe_database, get_settings, normalize_database_url
-from factcheck.errors import DatabaseUnavailable, FactcheckError, describe_validation_error
+from factcheck.domain.display import markdown_literal
+from factcheck.errors import (
+    DatabaseUnavailable,
+    FactcheckError,
+    InputError,
+    describe_validation_error,
+)
 from factcheck.services import access
 from factcheck.services.reviewers import (
+    clean_reviewer_name,
     find_reviewer,
     get_or_create_reviewer,
     list_reviewers,
@@ -98,6 +105,7 @@ def pages() -> list[Any]:
         st.Page("factcheck/ui/pages/sources.py", title="Sources", icon=":material/account_tree:"),
         st.Page("factcheck/ui/pages/export.py", title="Export", icon=":material/download:"),
         st.Page("factcheck/ui/pages/review.py", title="Review", icon=":material/rate_review:"),
+        st.Page("factcheck/ui/pages/statements.py", title="Statements", icon=":material/timeline:"),
     ]
 
 
@@ -158,9 +166,20 @@ def engine() -> Engine:
     try:
         return _engine_for(database_url())
     except DatabaseUnavailable as error:
-        st.error(str(error), icon="⚠️")
+        st.error(markdown_literal(str(error)), icon="⚠️")
         st.caption("Check DATABASE_URL (or start the database server), then reload the page.")
         st.stop()
+
+
+def team_mode() -> bool:
+    """Whether this database is in team mode, read from it once per run: an admin enabling it
+    (`factcheck team enable`) takes effect on every open browser's next click."""
+    seq = st.session_state.get("run_seq", 0)
+    cached = st.session_state.get("_team_mode")
+    if cached is None or cached[0] != seq:
+        cached = (seq, access.team_mode(engine()))
+        st.session_state["_team_mode"] = cached
+    return bool(cached[1])
 
 
 def read(work: Callable[[Session], T]) -> T:
@@ -194,9 +213,9 @@ def run_write(work: Callable[[Session], T], *, retry_on_integrity: bool = False)
     try:
         return write(engine(), work, retry_on_integrity=retry_on_integrity)
     except FactcheckError as error:
-        st.error(str(error), icon="⚠️")
+        st.error(markdown_literal(str(error)), icon="⚠️")
     except ValidationError as error:
-        st.error(describe_validation_error(error), icon="⚠️")
+        st.error(markdown_literal(describe_validation_error(error)), icon="⚠️")
     return None
 
 
@@ -204,22 +223,27 @@ def current_reviewer() -> str | None:
     """The reviewer of this browser session; in local mode it survives a page reload through
     the URL (?reviewer=NAME), since a reload starts a new Streamlit session. In team mode only
     a signed-in reviewer counts (a reload signs out: nothing secret goes into the URL)."""
-    if get_settings().factcheck_team_mode:
+    if team_mode():
         actor = st.session_state.get(ACTOR_KEY)
         return actor.name if isinstance(actor, access.Actor) else None
     name = st.session_state.get(REVIEWER_KEY)
-    if name is None and not get_settings().factcheck_team_mode:
+    if name is None:
         name = st.query_params.get("reviewer")
         if name:
+            try:
+                name = clean_reviewer_name(name)
+            except InputError:  # a hand-edited or hostile link: ignored, not a traceback
+                st.query_params.pop("reviewer", None)
+                return None
             st.session_state[REVIEWER_KEY] = name
-    if name and not get_settings().factcheck_team_mode and st.query_params.get("reviewer") != name:
+    if name and st.query_params.get("reviewer") != name:
         st.query_params["reviewer"] = name
     return name
 
 
 def current_actor() -> access.Actor | None:
     """The signed-in reviewer as the services' actor (team mode); None in local mode."""
-    return _signed_in_actor() if get_settings().factcheck_team_mode else None
+    return _signed_in_actor() if team_mode() else None
 
 
 def _sign_in() -> None:
@@ -249,30 +273,56 @@ def sign_out() -> None:
 def _team_sidebar() -> None:
     actor = current_actor()
     if actor is not None:
-        st.markdown(f"**Signed in as** `{actor.name}` ({actor.role})")
+        st.markdown(f"**Signed in as** {markdown_literal(actor.name)} ({actor.role})")
         st.button("Sign out", key="sign_out", on_click=sign_out)
         return
-    st.markdown("**Sign in**")
-    st.text_input("Name", key="signin_name")
-    st.text_input("Password", type="password", key="signin_password")
-    st.button("Sign in", key="signin_button", type="primary", on_click=_sign_in)
+    # A form: name and password reach the callback together, however the reviewer leaves
+    # the fields (Enter, Tab to the show-password eye, or a click straight on the button).
+    with st.form("signin_form", border=False, enter_to_submit=True):
+        st.markdown("**Sign in**")
+        st.text_input("Name", key="signin_name")
+        st.text_input("Password", type="password", key="signin_password")
+        st.form_submit_button("Sign in", key="signin_button", type="primary", on_click=_sign_in)
     error = st.session_state.get(SIGNIN_ERROR_KEY)
     if error:
-        st.error(error, icon="🔒")
+        st.error(markdown_literal(error), icon="🔒")
+
+
+def _check_account() -> None:
+    """Team mode: the signed-in account is read again on every run of every page, so disabling
+    (or removing, or a role change) takes effect at the next click, not at the next sign-in."""
+    actor = current_actor()
+    if actor is None:
+        return
+    row = read(lambda s: s.get(Reviewer, actor.id))
+    if row is None or row.disabled:
+        sign_out()
+        st.session_state[SIGNIN_ERROR_KEY] = "Your account was disabled or removed; ask an admin."
+    elif row.role != actor.role or row.name != actor.name:
+        st.session_state[ACTOR_KEY] = access.as_actor(row)
+
+
+def require_sign_in() -> None:
+    """Team mode shows nothing to a visitor who is not signed in: every page needs a reviewer
+    (reading a team database is not anonymous), so no page can leak or write without one."""
+    if team_mode() and current_actor() is None:
+        st.info("Team mode: sign in with your name and password in the sidebar.", icon="🔒")
+        st.stop()
 
 
 def reviewer_sidebar() -> str | None:
     """Who is reviewing, chosen or created once per browser session (local mode) or signed in
     with a password (team mode), and which database."""
-    if get_settings().factcheck_team_mode:
+    if team_mode():
+        _check_account()
         with st.sidebar:
             _team_sidebar()
-            st.caption(describe_database(database_url()))
+            st.caption(markdown_literal(describe_database(database_url())))
         return current_reviewer()
     with st.sidebar:
         name = current_reviewer()
         if name:
-            st.markdown(f"**Reviewing as** `{name}`")
+            st.markdown(f"**Reviewing as** {markdown_literal(name)}")
             if st.button("Switch reviewer", key="switch_reviewer"):
                 del st.session_state[REVIEWER_KEY]
                 st.query_params.pop("reviewer", None)
@@ -291,7 +341,7 @@ def reviewer_sidebar() -> str | None:
                 if created:
                     st.session_state[REVIEWER_KEY] = created
                     st.rerun()
-        st.caption(describe_database(database_url()))
+        st.caption(markdown_literal(describe_database(database_url())))
     return current_reviewer()
 
 
@@ -299,12 +349,12 @@ def require_reviewer() -> Reviewer:
     """The signed-in reviewer's record (created on first use); stops the page if nobody is."""
     name = current_reviewer()
     if not name:
-        if get_settings().factcheck_team_mode:
+        if team_mode():
             st.info("Sign in with your name and password in the sidebar to start.", icon="🔒")
         else:
             st.info("Choose or create a reviewer name in the sidebar to start.", icon="👤")
         st.stop()
-    team_mode = get_settings().factcheck_team_mode
+    team = team_mode()
     key = f"reviewer_{name}"
 
     def lookup() -> Reviewer | None:
@@ -312,8 +362,8 @@ def require_reviewer() -> Reviewer:
 
     # Team mode checks the account on every rerun (a disabled account is signed out at once);
     # local mode has no accounts to disable, so the record is kept for a while.
-    reviewer = lookup() if team_mode else remembered(key, REVIEWER_SECONDS, lookup)
-    if team_mode and (reviewer is None or reviewer.disabled):
+    reviewer = lookup() if team else remembered(key, REVIEWER_SECONDS, lookup)
+    if team and (reviewer is None or reviewer.disabled):
         sign_out()
         st.error("Your account was disabled or removed; ask an admin.", icon="🔒")
         st.stop()

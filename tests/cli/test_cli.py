@@ -102,7 +102,16 @@ def test_claims_json_has_exact_offsets(run: Cli, demo: int) -> None:
     text = DEMO_TEXT.read_text(encoding="utf-8")
     claims = claims_of(run, demo)
     for claim in claims:
-        assert set(claim) == {"claim_id", "index", "start", "end", "text", "kind"}
+        assert set(claim) == {
+            "claim_id",
+            "index",
+            "start",
+            "end",
+            "text",
+            "kind",
+            "checkworthiness",
+        }
+        assert 0.0 <= claim["checkworthiness"] <= 1.0
         assert text[claim["start"] : claim["end"]] == claim["text"]
     assert [c["index"] for c in claims] == list(range(1, len(claims) + 1))
     assert not any("Read More" in c["text"] for c in claims)

@@ -73,9 +73,11 @@ def desk(run: TeamCli, team: None) -> dict[str, int]:
     new_account(run, "root", "admin", who=None)
     for name, role in (("ana", "annotator"), ("bob", "annotator"), ("judge", "adjudicator")):
         new_account(run, name, role)
-    imported = run.json("import", str(DEMO_TEXT), "--title", "NATO troops", "--outlet", "ZH")
+    imported = run.json(
+        "import", str(DEMO_TEXT), "--title", "NATO troops", "--outlet", "ZH", who="root"
+    )
     article_id = imported[0]["article_id"]  # type: ignore[index]
-    claims = run.json("claims", str(article_id))
+    claims = run.json("claims", str(article_id), who="root")
     return {"article": article_id, **{f"claim{i}": c["claim_id"] for i, c in enumerate(claims)}}  # type: ignore[index, union-attr]
 
 
@@ -191,7 +193,8 @@ def test_claim_edits_and_deletion_follow_the_roles(run: TeamCli, desk: dict[str,
 
 
 def test_reviewer_accounts(run: TeamCli, desk: dict[str, int]) -> None:
-    listed = run.json("reviewers", "list")
+    run.fails("reviewers", "list", message="say who you are")
+    listed = run.json("reviewers", "list", who="ana")
     assert [(r["name"], r["role"]) for r in listed] == [  # type: ignore[union-attr, index]
         ("ana", "annotator"),
         ("bob", "annotator"),

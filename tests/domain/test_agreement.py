@@ -365,10 +365,11 @@ def test_csv_reader_filters_articles_when_asked(tmp_path: Path) -> None:
     ("header", "row", "message"),
     [
         (
-            ["claim_id", "reviewer", "chain"],
+            ["claim_id", "reviewer", "notes"],
             ["1", "ann", ""],
-            "lacks the column(s) attribution_type, source_reliability, information_credibility",
+            "has no rated column: give one of attribution_type, source_reliability",
         ),
+        (["claim_id", "chain"], ["1", ""], "lacks the column(s) reviewer"),
         (
             CSV_HEADER,
             ["1", "ann", "", "G", "2", "", ""],

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factcheck.domain.split import ClaimSpan, SplitResult, _char_spans, split_into_claims
+from factcheck.domain.split import ClaimSpan, SplitResult, split_into_claims
+from factcheck.domain.text import char_spans
 from schemas.vocab import ClaimKind
 from tests.conftest import ROOT
 
@@ -350,7 +351,7 @@ def _pysbd_reference_spans(text: str, sentences: list[str]) -> list[tuple[int, i
     ],
 )
 def test_sentence_offsets_match_pysbds_own(text: str, sentences: list[str]) -> None:
-    assert _char_spans(text, sentences) == _pysbd_reference_spans(text, sentences)
+    assert char_spans(text, sentences) == _pysbd_reference_spans(text, sentences)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -362,4 +363,4 @@ def test_sentence_offsets_match_pysbds_own_on_any_text(
     pieces: list[str], sentences: list[str]
 ) -> None:
     text = "".join(pieces)
-    assert _char_spans(text, sentences) == _pysbd_reference_spans(text, sentences)
+    assert char_spans(text, sentences) == _pysbd_reference_spans(text, sentences)

@@ -101,3 +101,76 @@ def test_libreoffice_opens_the_export_as_plain_text_cells(tmp_path: Path) -> Non
     # Only the numeric columns hold numbers: ids, offsets, chain length, credibility, score.
     letters = {"A", "F", "G", "H", "I", "R", "U", "W"}
     assert set(numeric_values) <= letters, sorted(set(numeric_values) - letters)
+
+
+# ---------------------------------------------------------------- for Excel (#17)
+
+
+def test_the_excel_csv_has_a_byte_order_mark_and_the_plain_one_none(tmp_path: Path) -> None:
+    plain = _export_with_payloads(tmp_path)
+    excel = tmp_path / "excel.csv"
+    db = ["--db", f"sqlite:///{tmp_path / 'payloads.db'}"]
+    result = CliRunner().invoke(
+        cli, [*db, "export", "--format", "csv", "--excel", "--out", str(excel)]
+    )
+    assert result.exit_code == 0, result.output
+    assert excel.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert not plain.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert excel.read_bytes()[3:] == plain.read_bytes()
+    refused = CliRunner().invoke(
+        cli, [*db, "export", "--format", "xlsx", "--excel", "--out", str(tmp_path / "x.xlsx")]
+    )
+    assert refused.exit_code == 1 and "--excel is for --format csv" in refused.stderr
+
+
+def _export_workbook(tmp_path: Path) -> Path:
+    _export_with_payloads(tmp_path)
+    book = tmp_path / "ratings-book.xlsx"
+    db = ["--db", f"sqlite:///{tmp_path / 'payloads.db'}"]
+    result = CliRunner().invoke(cli, [*db, "export", "--format", "xlsx", "--out", str(book)])
+    assert result.exit_code == 0, result.output
+    return book
+
+
+def test_the_workbook_has_the_csvs_columns_as_typed_cells(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    from factcheck.interchange.export import CSV_COLUMNS
+
+    book = _export_workbook(tmp_path)
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "ratings.csv").read_text("utf-8"))))
+    sheet = load_workbook(book)["ratings"]
+    assert sheet.freeze_panes == "A2"
+    header = [cell.value for cell in sheet[1]]
+    assert header == list(CSV_COLUMNS)
+    body = list(sheet.iter_rows(min_row=2))
+    assert len(body) == len(rows)
+    first = dict(zip(header, body[0], strict=True))
+    assert isinstance(first["claim_id"].value, int)
+    assert isinstance(first["rated_at"].value, datetime)
+    assert first["grade"].value == "B2" and first["grade"].data_type == "s"
+    assert first["translated"].value is False
+    # Every cell a formula payload reached is text, holding the payload as written.
+    cells = [cell for row in body for cell in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    texts = {c.value for c in cells if c.data_type == "s"}
+    assert {PAYLOADS[0], "=1+1", "-1+1"} <= texts
+
+
+def test_libreoffice_reads_the_workbook_without_running_a_formula(tmp_path: Path) -> None:
+    office = _libreoffice()
+    book = _export_workbook(tmp_path)
+    out = tmp_path / "back"
+    converted = subprocess.run(
+        [office, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", str(out),
+         str(book)],
+        capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    back = out / "ratings-book.csv"
+    assert back.exists(), converted.stdout + converted.stderr
+    cells = [c for row in csv.reader(io.StringIO(back.read_text("utf-8"))) for c in row]
+    # "=1+1" evaluated would read "2"; the HYPERLINK formula would read "click"
+    assert "=1+1" in cells and PAYLOADS[0] in cells and "click" not in cells

@@ -211,8 +211,8 @@ from pathlib import Path
 from factcheck.services import backup
 from factcheck.store.engine import make_engine
 copy = backup._sqlite_backup
-def slow(engine, temp):
-    copy(engine, temp)
+def slow(engine, temp, **options):
+    copy(engine, temp, **options)
     print("writing", flush=True)
     sys.stdin.readline()
 backup._sqlite_backup = slow

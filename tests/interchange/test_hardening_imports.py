@@ -5,8 +5,9 @@ newline or another control character cannot fake a line of CLI output (item 12).
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -16,6 +17,7 @@ from sqlmodel import Session
 
 from factcheck.config import get_settings
 from factcheck.errors import InputError
+from factcheck.services.assessments import AssessmentItem
 from factcheck.store.engine import make_engine
 from factcheck.store.models import Article, Assessment, Reviewer
 from tests.cli.test_cli import Cli
@@ -154,15 +156,16 @@ def test_an_error_while_storing_stores_nothing(
 
     folder = _corpus(tmp_path / "corpus")
     stored: list[str] = []
-    real = brat._store
+    real = brat.store_many
 
-    def failing(session: Session, claim_id: int, reviewer: Reviewer, *args: object) -> None:
+    def failing(session: Session, items: Iterable[AssessmentItem], **options: Any) -> int:
         if stored:
             raise OSError(28, "No space left on device")
-        stored.append(reviewer.name)
-        real(session, claim_id, reviewer, *args)  # type: ignore[arg-type]
+        items = list(items)
+        stored.extend(session.get_one(Reviewer, item.reviewer_id).name for item in items)
+        return real(session, items, **options)
 
-    monkeypatch.setattr(brat, "_store", failing)
+    monkeypatch.setattr(brat, "store_many", failing)
     before = _counts(db_url)
     engine = make_engine(db_url)
     try:

@@ -66,7 +66,7 @@ def desk(engine: Engine, demo_text: str, team: None) -> dict[str, object]:
         "judge": add(engine, "judge", "adjudicator"),
         "root": add(engine, "root", "admin"),
     }
-    _article, claims = import_article(engine, demo_text)
+    _article, claims = import_article(engine, demo_text, people["root"])
     rate_as(engine, people["bob"], claims[0], source_reliability="C", information_credibility=2)
     return {**people, "claims": claims}
 

@@ -84,7 +84,20 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def site() -> Iterator[str]:
+def allow_local(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """These tests serve their pages on 127.0.0.1, which a shared server refuses to fetch
+    (tests/interchange/test_web_ssrf.py proves the refusal)."""
+    from factcheck.config import get_settings
+
+    monkeypatch.setenv("FACTCHECK_ALLOW_PRIVATE_URLS", "1")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.delenv("FACTCHECK_ALLOW_PRIVATE_URLS")
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def site(allow_local: None) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
@@ -155,7 +168,7 @@ def test_bad_pages_are_one_line_errors_and_nothing_is_stored(
     assert stored(db_url) == []
 
 
-def test_unreachable_or_malformed_urls(sqlite_url: str) -> None:
+def test_unreachable_or_malformed_urls(sqlite_url: str, allow_local: None) -> None:
     run = Cli(sqlite_url)
     run.fails("import", "--url", "ftp://example.org/x", message="is not a web address")
     # Port 9 (discard) on 127.0.0.1: nothing listens there, so the connection is refused.

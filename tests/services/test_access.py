@@ -34,9 +34,13 @@ def add(engine: Engine, name: str, role: str, password: str = PASSWORD) -> acces
     return write(engine, work)
 
 
-def import_article(engine: Engine, text: str) -> tuple[int, list[int]]:
+def import_article(
+    engine: Engine, text: str, actor: access.Actor | None = None
+) -> tuple[int, list[int]]:
+    """Import as `actor` (team mode refuses an import by nobody)."""
+
     def work(session: Session) -> tuple[int, list[int]]:
-        article = articles.import_text(session, text, ArticleMeta(outlet="ZeroHedge"))
+        article = articles.import_text(session, text, ArticleMeta(outlet="ZeroHedge"), actor=actor)
         ids = [c.id for c in claims.list_claims(session, article.id)]  # type: ignore[arg-type]
         return article.id, ids  # type: ignore[return-value]
 
@@ -65,15 +69,19 @@ def reviewer_row(session: Session, actor: access.Actor) -> Reviewer:
 
 @pytest.fixture
 def desk(engine: Engine, demo_text: str, team: None) -> dict[str, object]:
+    return make_desk(engine, demo_text)
+
+
+def make_desk(engine: Engine, demo_text: str) -> dict[str, object]:
     """Two annotators, an adjudicator and an admin on the demo article; ana and bob rated
-    claim 0 differently, ana alone rated claim 1."""
+    claim 0 differently, ana alone rated claim 1 (team mode must be on)."""
     people = {
         "ana": add(engine, "ana", "annotator"),
         "bob": add(engine, "bob", "annotator"),
         "judge": add(engine, "judge", "adjudicator"),
         "root": add(engine, "root", "admin"),
     }
-    article_id, claim_ids = import_article(engine, demo_text)
+    article_id, claim_ids = import_article(engine, demo_text, people["root"])
     rate_as(engine, people["ana"], claim_ids[0], source_reliability="B", information_credibility=2)
     rate_as(engine, people["bob"], claim_ids[0], source_reliability="C", information_credibility=2)
     rate_as(engine, people["ana"], claim_ids[1], source_reliability="A")
@@ -149,6 +157,8 @@ def test_only_adjudicators_release_and_record_finals(engine: Engine, desk: dict)
             draft = review.majority_draft(
                 review.review_sheet(reading, article_id, actor=judge).views(first)
             )
+        # ana B, bob C: no majority, so the adjudicator takes ana's
+        draft = review.take(draft, "source_reliability", "B")
         return review.record_final(session, first, judge, draft, actor=desk["judge"]).id  # type: ignore[return-value]
 
     final_id = write(engine, adjudicate)
@@ -428,14 +438,15 @@ def test_team_mode_refuses_callers_that_say_nobody_is_acting(engine: Engine, des
 def test_withdrawing_a_release_makes_rating_blind_again(engine: Engine, desk: dict) -> None:
     article_id, judge = desk["article"], desk["judge"]
     write(engine, lambda s: review.release_article(s, article_id, actor=judge))
-    with read_session(engine) as session:
+    with read_session(engine) as session, access.acting_as(desk["ana"]):
         listed = {a.id: a for a in review.review_articles(session)}
         assert listed[article_id].released and listed[article_id].reviewers == 2
     with pytest.raises(PermissionDenied, match="cannot withdraw"):
         write(engine, lambda s: review.withdraw_release(s, article_id, actor=desk["ana"]))
     write(engine, lambda s: review.withdraw_release(s, article_id, actor=judge))
-    with read_session(engine) as session:
+    with read_session(engine) as session, access.acting_as(desk["ana"]):
         assert not review.review_articles(session)[0].released
+        assert review.review_articles(session)[0].reviewers is None  # blind again
         with pytest.raises(PermissionDenied):
             review.review_sheet(session, article_id, actor=desk["bob"])
 

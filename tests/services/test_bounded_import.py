@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
+from factcheck.checkworthy import score_claims
 from factcheck.cli import cli
 from factcheck.config import get_settings
 from factcheck.domain.split import TooManyClaims, split_into_claims
@@ -171,9 +172,10 @@ def test_split_workers_stop_at_the_cap_and_read_files() -> None:
         with pytest.raises(TooManyClaims) as refused:
             over()
         assert (refused.value.sentences, refused.value.limit) == (4, 3)
-        assert under() == split_into_claims("One is here. Two is here.")
+        # workers score the claims too (factcheck.checkworthy), as an import here does
+        assert under() == score_claims(split_into_claims("One is here. Two is here."))
         decoded = decode_article(page, "page.html")
-        assert read() == (decoded, split_into_claims(decoded.text))
+        assert read() == (decoded, score_claims(split_into_claims(decoded.text)))
         with pytest.raises(InputError, match=r"scan\.txt is a PDF"):
             pdf()
         with pytest.raises(TooManyClaims):
@@ -206,7 +208,8 @@ def test_a_pasted_text_over_the_cap_is_refused_on_the_page(
     page.text_area(key="paste_text").input(over)
     page.button(key="paste_import").click().run()
     assert not page.exception
-    assert [e.value for e in page.error] == [f"the article: 1,200 {REFUSAL.format(cap=1_000)}"]
+    shown = [e.value.replace("\\", "") for e in page.error]  # as literal text (markdown_literal)
+    assert shown == [f"the article: 1,200 {REFUSAL.format(cap=1_000)}"]
     assert stored(db) == (0, 0)
     page.text_area(key="paste_text").input(under)
     page.button(key="paste_import").click().run()
@@ -225,7 +228,8 @@ def test_uploads_over_the_cap_are_refused_and_the_others_imported(
     page.run()
     page.button(key="import_files").click().run()
     assert not page.exception
-    assert [e.value for e in page.error] == [f"big.txt: 1,000 {REFUSAL.format(cap=500)}"]
+    shown = [e.value.replace("\\", "") for e in page.error]  # as literal text (markdown_literal)
+    assert shown == [f"big.txt: 1,000 {REFUSAL.format(cap=500)}"]
     assert stored(db) == (1, 2)
 
 

@@ -425,9 +425,9 @@ def test_drafts_are_kept_private_and_go_with_the_save(
     from factcheck.services import drafts
     from tests.services.test_access import add, import_article
 
-    article_id, _ = import_article(engine, demo_text)
-    claim = active(engine, article_id)[0]
     ana, bob = add(engine, "ana", "annotator"), add(engine, "bob", "annotator")
+    article_id, _ = import_article(engine, demo_text, ana)
+    claim = active(engine, article_id)[0]
     form = {"origin": "blank", "values": {"notes": "half-typed"}, "baseline": {}}
     write(engine, lambda s: drafts.keep_draft(s, claim.id, ana.id, 0, form, actor=ana))
     write(engine, lambda s: drafts.keep_draft(s, claim.id, ana.id, 0, form, actor=ana))  # upsert

@@ -139,7 +139,7 @@ def test_the_majority_draft_takes_each_field_as_most_reviewers_rated_it(
     assert draft.corroborated_by == "Kremlin transcript"
 
 
-def test_a_tie_goes_to_the_first_reviewer_by_name_whatever_the_order_of_the_views(
+def test_a_tie_prefills_nothing_and_offers_both_whatever_the_order_of_the_views(
     engine: Engine, article: tuple[int, list[int]]
 ) -> None:
     article_id, ids = article
@@ -147,8 +147,9 @@ def test_a_tie_goes_to_the_first_reviewer_by_name_whatever_the_order_of_the_view
     rate(engine, "adam", ids[1], source_reliability="D", speaker="Kremlin")
     views = sheet(engine, article_id).views(ids[1])
     for ordered in (views, list(reversed(views))):
-        draft = review.majority_draft(ordered)
-        assert (draft.source_reliability, draft.speaker) == ("D", "Kremlin")
+        begun = review.adjudication_start(ordered)
+        assert (begun.draft.source_reliability, begun.draft.speaker) == (None, None)
+        assert begun.contested["speaker"].options == [("adam", "Kremlin"), ("zoe", "TASS")]
 
 
 def test_no_views_give_an_empty_draft() -> None:
@@ -226,8 +227,9 @@ def test_record_final_adds_a_final_row_and_leaves_the_reviewers_rows_alone(
     before = stored(engine, first)
     with read_session(engine) as session:
         # what the adjudicator starts from, and says so
-        start, origin = review.starting_point(review.review_sheet(session, article_id), first)
-    assert origin == "the reviewers' majority"
+        begun = review.starting_point(review.review_sheet(session, article_id), first)
+    start, origin = begun.draft, begun.origin
+    assert origin == "the reviewers' ratings"
     final_id = settle(
         engine,
         "judge",
@@ -241,8 +243,9 @@ def test_record_final_adds_a_final_row_and_leaves_the_reviewers_rows_alone(
     assert got.finals[first].reviewer == "judge"
     assert {v.reviewer for v in got.views(first)} == {"ana", "judge"}, "finals are not votes"
     assert got.final_allowed and got.can_adjudicate  # local mode
-    start, origin = review.starting_point(got, first)
-    assert origin == "the final assessment recorded" and start.source_reliability == "A"
+    begun = review.starting_point(got, first)
+    assert begun.origin == "the final assessment recorded"
+    assert begun.draft.source_reliability == "A"
     # recording again updates that final row: still one, at the next version
     again = settle(engine, "judge", first, source_reliability="B", chain=PUTIN_TASS)
     assert again == final_id

@@ -203,6 +203,19 @@ def test_preview_is_the_first_rows_of_the_csv(engine: Engine, demo_text: str) ->
         everything = list(csv.DictReader(io.StringIO(csv_bytes(session).decode("utf-8"))))
         assert preview_rows(session, limit=3) == everything[:3]
         assert preview_rows(session) == everything  # fewer than 20
+        # what a reader checks first leads; ids, offsets and URLs come last (#17)
+        columns = list(preview_rows(session)[0])
+        assert columns[:4] == ["claim_text", "reviewer", "grade", "chain"]
+        assert columns[-7:] == [
+            "article_id",
+            "claim_id",
+            "claim_index",
+            "claim_start",
+            "claim_end",
+            "article_url",
+            "primary_source_url",
+        ]
+        assert sorted(columns) == sorted(everything[0])
     assert everything[0]["chain_length"] in {"0", "2", "5"}
 
 

@@ -73,11 +73,12 @@ def prepare(url: str, names: list[str]) -> tuple[int, list[int]]:
     engine = make_engine(url)
 
     def work(session: Session) -> tuple[int, list[int]]:
+        people = [Reviewer(name=name, role="annotator") for name in names]
+        session.add_all(people)
+        session.flush()
         article = articles.import_text(
-            session, DEMO_TEXT.read_text(encoding="utf-8"), ArticleMeta()
+            session, DEMO_TEXT.read_text(encoding="utf-8"), ArticleMeta(), actor=people[0]
         )
-        for name in names:
-            session.add(Reviewer(name=name, role="annotator"))
         ids = [c.id for c in claims.list_claims(session, article.id)]  # type: ignore[arg-type]
         return article.id, ids  # type: ignore[return-value]
 

@@ -4,7 +4,8 @@ never a wrong or shifted answer."""
 
 from __future__ import annotations
 
-from factcheck.domain.split import split_into_claims
+from factcheck.checkworthy import score_claims
+from factcheck.domain.split import SplitResult, split_into_claims
 from factcheck.services.workers import SplitWorkers
 from tests.conftest import DEMO_TEXT
 
@@ -18,6 +19,12 @@ TEXTS = [
 ]
 
 
+def scored(text: str) -> SplitResult:
+    """What an import in this process stores: the split, each claim scored
+    (factcheck.checkworthy), which the workers do too."""
+    return score_claims(split_into_claims(text))
+
+
 def test_workers_split_as_this_process_does() -> None:
     workers = SplitWorkers(2)
     try:
@@ -27,7 +34,7 @@ def test_workers_split_as_this_process_does() -> None:
     finally:
         workers.close()
     for i, text in enumerate(TEXTS):
-        assert got[i] == split_into_claims(text), i
+        assert got[i] == scored(text), i
 
 
 def test_a_dead_worker_returns_none_and_the_other_carries_on() -> None:
@@ -35,7 +42,7 @@ def test_a_dead_worker_returns_none_and_the_other_carries_on() -> None:
     try:
         first = workers.submit(TEXTS[2])  # worker 0
         second = workers.submit(TEXTS[0])  # worker 1
-        assert first() == split_into_claims(TEXTS[2])
+        assert first() == scored(TEXTS[2])
         dead = workers._workers[0].process
         dead.kill()
         dead.wait()
@@ -43,8 +50,8 @@ def test_a_dead_worker_returns_none_and_the_other_carries_on() -> None:
         kept = workers.submit(TEXTS[4])  # worker 1
         assert lost() is None
         assert workers.submit(TEXTS[2])() is None  # worker 0 again: known dead
-        assert second() == split_into_claims(TEXTS[0])
-        assert kept() == split_into_claims(TEXTS[4])
+        assert second() == scored(TEXTS[0])
+        assert kept() == scored(TEXTS[4])
     finally:
         workers.close()
 

@@ -5,6 +5,7 @@ chromium with the flags a headless run in a sandbox needs (never a downloaded br
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from factcheck.config import PROJECT_ROOT
 
@@ -22,14 +23,15 @@ CHROMIUM_ARGS = [
 ]
 
 
-def streamlit_command(port: int, *extra: str) -> list[str]:
-    """`streamlit run app.py` on 127.0.0.1:`port`, headless, without usage statistics."""
+def streamlit_command(port: int, *extra: str, script: Path = APP) -> list[str]:
+    """`streamlit run app.py` (or another `script`) on 127.0.0.1:`port`, headless, without
+    usage statistics."""
     return [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(APP),
+        str(script),
         "--server.address",
         "127.0.0.1",
         "--server.port",

@@ -224,6 +224,9 @@ def test_an_empty_form_never_erases_a_rating_without_clear(app: AppTest, sqlite_
     app.selectbox(key="f_rel").set_value("B").run()
     app.button(key="save").click().run()
     app.selectbox(key="f_rel").set_value("").run()
+    # rejecting the suggestion left the publisher as the chain: remove it too (an empty form)
+    app.pills(key="panels").select("chain").run()
+    app.button(key=f"hop_remove_{hop_uids(app)[0]}").click().run()
     app.button(key="save").click().run()
     assert any("form is empty" in e.value for e in app.error)
     with db(sqlite_url) as session:

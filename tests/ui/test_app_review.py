@@ -69,10 +69,6 @@ def seed(url: str, *, team_accounts: bool) -> tuple[int, list[int]]:
     engine = make_engine(url)
 
     def work(session: Session) -> tuple[int, list[int]]:
-        article = articles.import_text(
-            session, DEMO_TEXT.read_text(encoding="utf-8"), ArticleMeta()
-        )
-        ids = [c.id for c in claims.list_claims(session, article.id)]  # type: ignore[arg-type]
         people = {}
         for name, role in (("ana", "annotator"), ("bob", "annotator"), ("judge", "adjudicator")):
             people[name] = Reviewer(
@@ -82,6 +78,10 @@ def seed(url: str, *, team_accounts: bool) -> tuple[int, list[int]]:
             )
             session.add(people[name])
         session.flush()
+        article = articles.import_text(
+            session, DEMO_TEXT.read_text(encoding="utf-8"), ArticleMeta(), actor=people["judge"]
+        )
+        ids = [c.id for c in claims.list_claims(session, article.id)]  # type: ignore[arg-type]
         chain = [
             ChainHop(name="Vladimir Putin", kind="head_of_state"),
             ChainHop(name="ZeroHedge", kind="aggregator", relation="quoted_by"),
@@ -150,7 +150,7 @@ def test_review_page_on_an_empty_database_team(team: str) -> None:
     write(make_engine(team), lambda s: reviewers.add_reviewer(s, "root", "admin", PASSWORD))
     at = start()
     open_review(at)
-    assert "Sign in" in page_text(at)
+    assert "sign in with your name and password" in page_text(at)
     sign_in(at, "root")
     open_review(at)
     assert "No articles yet" in page_text(at)
@@ -274,6 +274,11 @@ def test_local_mode_adjudicates_without_release_or_password(local: str) -> None:
     infos = [i.value for i in at.info]
     assert any("Local mode: everyone sees every rating" in i for i in infos)
     assert not any("blind" in i and "use team mode" not in i for i in infos)  # no false claim
+    # ana B, bob C: no majority, nothing prefilled; the agreed credibility is
+    assert at.selectbox(key="final_reliability").value == ""
+    assert at.selectbox(key="final_credibility").value == 2
+    at.button(key="take_source_reliability_ana").click().run()
+    assert at.selectbox(key="final_reliability").value == "B"
     at.button(key="record_final").click().run()
     assert not at.exception, at.exception
     assert finals(local) == [(ids[0], "judge", "B", 2)]

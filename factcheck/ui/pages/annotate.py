@@ -3,10 +3,16 @@ editing, attribution and chain, grades, explicit save, and "accept and next"."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, TypeVar
 
 import streamlit as st
+from pydantic import ValidationError
+from sqlmodel import Session
 
+from factcheck.domain.display import markdown_literal
+from factcheck.domain.names import name_key
 from factcheck.domain.forms import (
     DETAIL_FIELDS,
     FIELD_KEYS,
@@ -14,9 +20,17 @@ from factcheck.domain.forms import (
     Draft,
     FormValues,
     Hop,
+    Resolver,
+    chain_text,
     differences,
+    insert_hop,
+    link_speaker,
+    mark_span,
+    marked_ranges,
+    origin_for_speaker,
+    rechain,
 )
-from factcheck.domain.render import chain_dot, legend_html, markdown_literal
+from factcheck.domain.render import chain_html, legend_html
 from factcheck.domain.scoring import sourcing_score
 from factcheck.errors import (
     EmptyFormError,
@@ -47,12 +61,23 @@ from factcheck.ui.common import (
     record_drawn,
     remembered,
     require_reviewer,
-    run_write,
+)
+from factcheck.ui.components import (
+    CHAIN_KEY,
+    VIEW_KEY,
+    ViewEvent,
+    annotate_layout,
+    article_view,
+    chain_field,
+    parse_chain,
+    parse_events,
+    trigger,
 )
 from schemas.records import AssessmentInput
 from schemas.vocab import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
 
 ss = st.session_state
+T = TypeVar("T")
 STATS_SECONDS = 30  # the acceptance counts are refreshed after a save, or at least this often
 
 reviewer = require_reviewer()
@@ -82,7 +107,7 @@ try:
         )
     )
 except Exception as error:  # article deleted meanwhile
-    st.warning(str(error))
+    st.warning(markdown_literal(str(error)))
     ss.pop("article_id", None)
     st.stop()
 article = workspace.article
@@ -310,6 +335,19 @@ def unsaved_drafts() -> list[Draft]:
 
 
 # ------------------------------------------------------------------ actions (callbacks)
+def run_write(work: Callable[[Session], T], *, retry_on_integrity: bool = False) -> T | None:
+    """A write; a refusal becomes the page's red message and None (nothing changed). Unlike
+    `factcheck.ui.common.run_write` the message goes to the page's message slot: `st.error`
+    from a callback lands above the page and moves every element after it (see `flash_slot`)."""
+    try:
+        return write(engine(), work, retry_on_integrity=retry_on_integrity)
+    except FactcheckError as error:
+        ss["flash"] = ("error", str(error))
+    except ValidationError as error:
+        ss["flash"] = ("error", describe_validation_error(error))
+    return None
+
+
 def go_to(target: int | None) -> None:
     """Move to another claim; the open claim's draft stays (listed while it is unsaved)."""
     if target is None or target == ss.get("claim_id"):
@@ -317,6 +355,15 @@ def go_to(target: int | None) -> None:
     keep(open_draft())
     ss["claim_id"] = target
     ss.pop("confirm", None)
+
+
+def jump(key: str) -> None:
+    """The "Jump to" box: go to the claim chosen, if it is one of this article's claims."""
+    target = ss.get(key)
+    if isinstance(target, int) and workspace.claim(target) is not None:
+        go_to(target)
+    else:
+        ss[key] = ss.get("claim_id")
 
 
 def save_current(then_next: bool = False, expected_version: int | None = None) -> bool:
@@ -441,10 +488,19 @@ def apply_suggestion() -> None:
         changed_by_code(draft)
 
 
+def publisher_hops() -> list[Hop]:
+    """The article's publisher as a one-hop chain (its own assertion), or none when unknown."""
+    outlet = (article.outlet or "").strip()
+    if not outlet:
+        return []
+    name, kind = resolver()(outlet) or (outlet, "unknown")
+    return [Hop(_uid(), name, kind, "")]
+
+
 def reject_suggestion() -> None:
     draft = open_draft()
     draft.values.type = draft.values.speaker = draft.values.cue = ""
-    draft.values.hops, draft.values.spans = [], None
+    draft.values.hops, draft.values.spans = publisher_hops(), None
     draft.rejected, draft.origin = True, "blank"
     changed_by_code(draft)
 
@@ -551,6 +607,179 @@ def edit_claims(action: str, drop_rest: bool = False) -> None:
         ss.get("bounds_form", {}).pop("for", None)  # offsets start again from the claim
 
 
+def resolver() -> Resolver:
+    """Registry lookup for hops: a name or alias → (full name, kind), or None."""
+    directory = remembered("registry_directory", 60, lambda: read(annotation.suggestion_directory))
+
+    def resolve(name: str) -> tuple[str, str] | None:
+        found = directory.resolve(name)
+        return (found[0], found[1].value) if found else None
+
+    return resolve
+
+
+def speaker_typed() -> None:
+    """The speaker is the chain's origin: a new speaker becomes the first hop."""
+    before = all_drafts().get((article_id, ss["claim_id"], reviewer_id))
+    old = before.values.speaker if before is not None else ""
+    draft = open_draft()
+    if link_speaker(draft.values, old, resolver(), _uid, article.outlet or ""):
+        changed_by_code(draft)
+
+
+def chain_typed() -> None:
+    """The chain field sent its text: hops it already had keep kind and relation."""
+    text = parse_chain(trigger(CHAIN_KEY, "chain"))
+    if text is None:
+        return
+    draft = open_draft()
+    old = [replace(h) for h in draft.values.hops]
+    draft.values.hops = rechain(draft.values.hops, text, resolver(), _uid, draft.values.cue)
+    origin_for_speaker(draft.values, old)
+    changed_by_code(draft)
+
+
+def view_events() -> None:
+    """What the reviewer did in the article view (clicks, selections, keys), in order."""
+    seq, events = parse_events(trigger(VIEW_KEY, "events"), len(article.text))
+    if seq is not None:
+        ss["view_ack"] = max(seq, int(ss.get("view_ack", 0)))
+    for event in events:
+        if event.type == "open":
+            if workspace.claim(event.claim) is not None:
+                go_to(event.claim)
+        elif event.type == "key":
+            press(event.key)
+        else:
+            selected(event)
+
+
+def press(key: str) -> None:
+    """A page hotkey (the list is `factcheck.ui.components.HOTKEYS`)."""
+    claim_id = ss.get("claim_id")
+    if claim_id is None:
+        return
+    if key in "ABCDEF" or key in "123456":
+        draft = open_draft()
+        if key in "ABCDEF":
+            draft.values.rel = key
+        else:
+            draft.values.cred = int(key)
+        changed_by_code(draft)
+    elif key == "ENTER":
+        save_current(then_next=True)
+    elif key == "S":
+        save_current()
+    elif key in ("J", "K"):
+        go_to(workspace.neighbour(claim_id, 1 if key == "J" else -1))
+    elif key == "N":
+        go_to(workspace.next_unrated(claim_id))
+    elif key == "U":
+        undo_last()
+
+
+def selected(event: ViewEvent) -> None:
+    """A menu action on a text selection: a mark on the open claim's form, a hop, or a
+    boundary edit through the same services as the Bounds panel (history, undo, coverage)."""
+    text = article.text
+    start, end = event.start, event.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return
+    if event.action in ("speaker", "cue", "content", "hop", "origin"):
+        draft = open_draft()
+        values, piece = draft.values, text[start:end]
+        if event.action == "hop":
+            values.hops = insert_hop(values.hops, piece, resolver(), _uid, values.cue)
+        elif event.action == "origin":
+            # "Stubb said Trump suggested": the one named is where the statement began, and
+            # the chain's old origin passed it on. The speaker follows the origin as when the
+            # chain is typed, and the selection is then the speaker's span.
+            old = [replace(h) for h in values.hops]
+            named = [h.name for h in values.hops if h.name.strip()]
+            first = name_key((resolver()(piece) or (piece, ""))[0])
+            rest = [n for n in named if name_key(n) not in (first, name_key(piece))]
+            values.hops = rechain(
+                values.hops, " > ".join([piece, *rest]), resolver(), _uid, values.cue
+            )
+            if origin_for_speaker(values, old):
+                values.spans = mark_span(values.spans, "source", start, end, piece)
+        else:
+            role = "source" if event.action == "speaker" else event.action
+            old_speaker = values.speaker
+            values.spans = mark_span(values.spans, role, start, end, piece)
+            if event.action == "speaker":
+                values.speaker = piece
+                link_speaker(values, old_speaker, resolver(), _uid, article.outlet or "")
+            elif event.action == "cue":
+                values.cue = piece
+        changed_by_code(draft)
+    else:
+        edit_selection(event.action, start, end)
+
+
+def edit_selection(action: str, start: int, end: int) -> None:
+    """New claim, split, trim/extend or merge from a selection of the article's text."""
+    keep(open_draft())
+    current = workspace.claim(ss["claim_id"])
+    touched = [c for c in claims if c.start < end and c.end > start]
+    result: Any = None
+    if action == "new":
+        result = run_write(
+            lambda s: claim_service.add_claim(s, article_id, start, end, "factual", actor=reviewer)
+        )
+        if result is not None:
+            ss["claim_id"] = result.id
+    elif action == "split":
+        inside = next((c for c in claims if c.start < start < c.end), None)
+        if inside is None:
+            ss["flash"] = ("error", "Select inside a claim to split it there.")
+            return
+        result = run_write(lambda s: claim_service.split_claim(s, inside.id, start, actor=reviewer))
+        if result is not None:
+            ss["claim_id"] = inside.id
+    elif action == "extent" and current is not None:
+        # The Bounds panel's fields take the selection: its trim question and its
+        # "Trim and drop the rest" then act on exactly these offsets.
+        store = ss.setdefault("bounds_form", {})
+        shape = (current.id, current.start, current.end, current.kind)
+        if store.get("for") != shape:
+            length = current.end - current.start
+            store["for"], store["split_at"] = shape, max(1, min(length // 2, length - 1))
+        for key, value in (("edit_start", start), ("edit_end", end), ("edit_kind", current.kind)):
+            store[key] = ss[key] = value
+        edit_claims("bounds")
+        if ss.get("confirm") == ("trim", current.id):
+            open_panel("bounds")
+        return
+    elif action == "merge":
+        if len(touched) < 2:
+            ss["flash"] = ("error", "Select across two claims or more to merge them.")
+            return
+        first = touched[0]
+
+        def merge_all(s: Any) -> Any:
+            merged = None
+            for other in touched[1:]:
+                merged = claim_service.merge_claims(s, first.id, other.id, actor=reviewer)
+            return merged
+
+        result = run_write(merge_all)
+        if result is not None:
+            ss["claim_id"] = first.id
+    if result is not None:
+        ss.pop("confirm", None)
+        last = read(lambda s: history.article_history(s, article_id, limit=1))
+        ss["flash"] = (
+            "success",
+            f"Claims updated: {last[0].summary}" if last else "Claims updated.",
+        )
+        ss.get("bounds_form", {}).pop("for", None)
+
+
 def chain_editor(draft: Draft) -> None:
     """One row of widgets per hop, with the registry menu and "Add empty hop"."""
     for index, hop in enumerate(draft.values.hops):
@@ -614,17 +843,18 @@ def chain_editor(draft: Draft) -> None:
 
 
 # ------------------------------------------------------------------ header
-st.title(article.title)
+annotate_layout()
+st.title(markdown_literal(article.title))
 meta = " · ".join(part for part in (article.outlet, article.author, article.published_at) if part)
 if meta:
-    st.caption(meta)
+    st.caption(markdown_literal(meta))
 if not claims:
     st.info("This article has no claims. Add one from a span below.")
 
 rated = len(workspace.rated_ids & {c.id for c in claims})
 st.progress(
     rated / len(claims) if claims else 0.0,
-    text=f"{rated} of {len(claims)} claims rated by {reviewer_name}",
+    text=f"{rated} of {len(claims)} claims rated by {markdown_literal(reviewer_name)}",
 )
 
 if "claim_id" not in ss and str(st.query_params.get("claim", "")).isdigit():
@@ -636,53 +866,84 @@ claim = workspace.claim(claim_id)
 if claim is not None and st.query_params.get("claim") != str(claim.id):
     st.query_params["claim"] = str(claim.id)
 
-if "flash" in ss:
-    kind, message = ss.pop("flash")
-    (st.success if kind == "success" else st.error)(message)
+# The page's one message ("Saved claim 2", a refusal) has a slot of its own, drawn every run and
+# filled at the end of it: an element that comes and goes above the columns would move them, and
+# the browser would then mount the article view and every widget afresh (slower, and a key
+# pressed before the new view is up would have nowhere to go).
+flash_slot = st.empty()
 
-text_col, work_col = st.columns([1, 1], gap="large")
+text_col, work_col = st.columns([1, 1], gap="medium")
 
-with text_col:
-    show_suggested = is_open("suggestions")
-    suggested_ids = set(suggestions()) - workspace.rated_ids if show_suggested else set()
-    st.html(workspace.article_html(suggested_ids, claim_id) + legend_html())
-    if show_suggested:
-        summary = suggestions()
-        st.dataframe(
-            [
-                {
-                    "#": c.position,
-                    "type": summary[c.id].attribution_type.value,
-                    "speaker": summary[c.id].speaker or "",
-                    "chain": " > ".join(h.name for h in summary[c.id].chain),
-                    "score": summary[c.id].score,
-                    "rated": "yes" if c.id in workspace.rated_ids else "",
-                }
-                for c in claims
-                if c.id in summary
-            ],
-            hide_index=True,
-            key="suggestion_table",
-        )
-
-if claim is None:
-    with work_col:
-        st.stop()
-
-load_stored_drafts()
-draft = draft_for(claim.id)
-keep(draft)
-seed(draft)
-if ss.get("details_checked_for") != claim.id:
-    ss["details_checked_for"] = claim.id
-    if ss.pop("details_auto", None) is not None and is_open("details"):
-        # Opened by the page for the claim before, not by the reviewer: close it again.
-        ss["panels_keep"] = [p for p in ss["panels_keep"] if p != "details"]
-    if draft.values.has_details() and not is_open("details"):
-        open_panel("details")  # never hide what the assessment (or the draft) says
-        ss["details_auto"] = claim.id
+# The open claim's draft first: the article view shows its marked spans.
+draft: Draft | None = None
+if claim is not None:
+    load_stored_drafts()
+    draft = draft_for(claim.id)
+    keep(draft)
+    seed(draft)
+    if ss.get("details_checked_for") != claim.id:
+        ss["details_checked_for"] = claim.id
+        if ss.pop("details_auto", None) is not None and is_open("details"):
+            # Opened by the page for the claim before, not by the reviewer: close it again.
+            ss["panels_keep"] = [p for p in ss["panels_keep"] if p != "details"]
+        if draft.values.has_details() and not is_open("details"):
+            open_panel("details")  # never hide what the assessment (or the draft) says
+            ss["details_auto"] = claim.id
 if ss.get("panels") != (ss.get("panels_keep") or []):
     ss["panels"] = list(ss.get("panels_keep") or [])
+
+
+def show_flash() -> None:
+    """What the last action said, in its slot; also what this run's own writes refused."""
+    if "flash" in ss:
+        kind, message = ss.pop("flash")
+        (flash_slot.success if kind == "success" else flash_slot.error)(markdown_literal(message))
+
+
+def draw_text_column() -> None:
+    """The article view, its legend and the suggestions table. Drawn last in the run: the view
+    sends the reviewer's next keys once it has this run's acknowledgement, and a key sent while
+    the run still drew the form would interrupt it (and could lose the key before)."""
+    show_flash()
+    with text_col:
+        show_suggested = is_open("suggestions")
+        suggested_ids = set(suggestions()) - workspace.rated_ids if show_suggested else set()
+        article_view(
+            text=article.text,
+            claims=[
+                (h.claim_id, h.start, h.end, h.state, h.label)
+                for h in workspace.highlights(suggested_ids)
+            ],
+            open_id=claim_id,
+            marks=marked_ranges(draft.values.spans) if draft is not None else {},
+            ack=int(ss.get("view_ack", 0)),
+            on_events=view_events,
+        )
+        st.html(legend_html())
+        if show_suggested:
+            summary = suggestions()
+            st.dataframe(
+                [
+                    {
+                        "#": c.position,
+                        "type": summary[c.id].attribution_type.value,
+                        "speaker": summary[c.id].speaker or "",
+                        "chain": " > ".join(h.name for h in summary[c.id].chain),
+                        "score": summary[c.id].score,
+                        "rated": "yes" if c.id in workspace.rated_ids else "",
+                    }
+                    for c in claims
+                    if c.id in summary
+                ],
+                hide_index=True,
+                key="suggestion_table",
+            )
+
+
+if claim is None or draft is None:
+    draw_text_column()
+    st.stop()
+assert claim is not None and draft is not None  # for mypy: st.stop() does not return
 
 with work_col:
     st.pills(
@@ -698,37 +959,48 @@ with work_col:
         "History: the article's latest changes, with undo.",
     )
     record_drawn("panels_drawn", True)
-    nav = st.columns(4)
-    nav[0].button(
-        "◀ Prev",
-        key="nav_prev",
-        on_click=go_to,
-        args=(workspace.neighbour(claim.id, -1),),
-        width="stretch",
-    )
-    nav[1].button(
-        "Next ▶",
-        key="nav_next",
-        on_click=go_to,
-        args=(workspace.neighbour(claim.id, 1),),
-        width="stretch",
-    )
-    nav[2].button(
-        "Next unrated ⏭",
-        key="nav_unrated",
-        on_click=go_to,
-        args=(workspace.next_unrated(claim.id),),
-        width="stretch",
-    )
-    labels = {c.id: f"#{c.position} · {c.text[:60]}" for c in claims}
-    nav[3].selectbox(
+    # Where we are and the moves, in one row; the jump box gets a row of its own, so neither
+    # "Next unrated" nor the claims' openings are cut.
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.subheader(f"Claim {claim.position} of {len(claims)}", width="content")
+        st.button(
+            "◀ Prev",
+            key="nav_prev",
+            on_click=go_to,
+            args=(workspace.neighbour(claim.id, -1),),
+            help="Previous claim (K)",
+        )
+        st.button(
+            "Next ▶",
+            key="nav_next",
+            on_click=go_to,
+            args=(workspace.neighbour(claim.id, 1),),
+            help="Next claim (J)",
+        )
+        st.button(
+            "Next unrated",
+            icon=":material/skip_next:",
+            key="nav_unrated",
+            on_click=go_to,
+            args=(workspace.next_unrated(claim.id),),
+            help="Next unrated claim (N)",
+        )
+    labels = {c.id: f"#{c.position} · {c.text[:80]}" for c in claims}
+    # The browser keeps a select box's value as its label: after a split or a merge changed the
+    # labels, the old label comes back as a string, not a claim id (it once sent the reviewer to
+    # claim 1 after an undo). The box is reset to the open claim then, and `jump` ignores it.
+    jump_key = f"jump_{claim.id}"
+    if ss.get(jump_key) not in labels:
+        ss[jump_key] = claim.id
+    st.selectbox(
         "Jump to",
         list(labels),
         index=workspace.index_of(claim.id),
-        format_func=lambda claim_id: labels[claim_id],
-        key=f"jump_{claim.id}",
+        format_func=lambda claim_id: labels.get(claim_id, str(claim_id)),
+        key=jump_key,
         label_visibility="collapsed",
-        on_change=lambda: go_to(ss.get(f"jump_{ss['claim_id']}")),
+        on_change=jump,
+        args=(jump_key,),
     )
     pending = [d for d in unsaved_drafts() if d.claim_id != claim.id]
     if pending:
@@ -745,7 +1017,6 @@ with work_col:
                     type="tertiary",
                 )
 
-    st.subheader(f"Claim {claim.position} of {len(claims)}")
     st.text(claim.text)
     st.caption(f"characters {claim.start}–{claim.end} · {claim.kind}")
 
@@ -786,7 +1057,8 @@ with work_col:
             at = st.number_input(
                 "Split after character (within the claim)", 1, length - 1, key="split_at"
             )
-            st.caption(f"…{claim.text[max(0, at - 40) : at]} ‖ {claim.text[at : at + 40]}…")
+            before, after = claim.text[max(0, at - 40) : at], claim.text[at : at + 40]
+            st.caption(f"…{markdown_literal(before)} ‖ {markdown_literal(after)}…")
             st.button("Split here", key="split_claim", on_click=edit_claims, args=("split",))
         e1, e2, e3 = st.columns(3)
         e1.number_input("Start", 0, len(article.text), key="edit_start")
@@ -868,23 +1140,23 @@ with work_col:
         )
 
     origin = draft.origin
-    if origin == "suggested":
-        st.info(
-            "Suggested attribution and chain: not saved yet. Check, grade, then save.", icon="💡"
-        )
-    elif origin == "saved":
-        st.caption("✓ Your saved assessment")
-    if origin == "suggested":
-        st.button("Reject suggestion", key="reject_suggestion", on_click=reject_suggestion)
-    elif claim.id in suggestions():
-        st.button(
-            "Suggest",
-            key="suggest_one",
-            on_click=apply_suggestion,
-            help="Fill in the suggested attribution and chain",
-        )
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        if origin == "suggested":
+            st.caption(
+                ":material/lightbulb: Suggested, not saved yet: check, grade, accept.",
+                width="stretch",
+            )
+            st.button("Reject suggestion", key="reject_suggestion", on_click=reject_suggestion)
+        else:
+            st.caption("✓ Your saved assessment" if origin == "saved" else "", width="stretch")
+            if claim.id in suggestions():
+                st.button(
+                    "Suggest",
+                    key="suggest_one",
+                    on_click=apply_suggestion,
+                    help="Fill in the suggested attribution and chain",
+                )
 
-    st.markdown("##### Attribution")
     t1, t2, t3 = st.columns(3)
     t1.selectbox(
         "Type",
@@ -892,21 +1164,22 @@ with work_col:
         key="f_type",
         format_func=lambda v: v.replace("_", " ") or "—",
     )
-    t2.text_input("Speaker", key="f_speaker")
+    t2.text_input("Speaker", key="f_speaker", on_change=speaker_typed)
     t3.text_input("Cue", key="f_cue")
 
-    st.markdown("##### Chain (origin → publisher)")
     chain = draft.values.chain()
-    if len(chain) > 1:
-        st.graphviz_chart(chain_dot(chain))
-    elif chain:
-        st.text(f"{chain[0].name} ({chain[0].kind.value})")
+    chain_field(
+        value=chain_text(draft.values.hops),
+        names=remembered("registry_names", 60, lambda: read(annotation.registry_names)),
+        on_chain=chain_typed,
+    )
+    if chain:
+        st.html(chain_html(chain))
     else:
         st.caption("No chain yet.")
     if is_open("chain"):
         chain_editor(draft)
 
-    st.markdown("##### Rating")
     g1, g2 = st.columns(2)
     g1.selectbox(
         "Source reliability",
@@ -920,12 +1193,21 @@ with work_col:
         key="f_cred",
         format_func=lambda v: f"{v} — {CREDIBILITY_MEANINGS[v]}" if v else "—",
     )
-    score = sourcing_score(chain, ss.get("f_type") or None, draft.values.primary or None)
-    with st.container(border=True):
-        reasons = "  \n".join(
-            f":gray[{markdown_literal(r)}]" for r in score.reasons or ["no deductions"]
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.button("Save", key="save", on_click=save_clicked, type="secondary", help="Save (S)")
+        st.button(
+            "Accept and next",
+            icon=":material/done_all:",
+            key="accept_next",
+            on_click=save_clicked,
+            kwargs={"then_next": True},
+            type="primary",
+            help="Save and go to the next unrated claim (Enter)",
         )
-        st.markdown(f"**Suggested sourcing score: {score.score}/100**  \n{reasons}")
+        st.caption("● unsaved changes" if draft.dirty else "")
+    score = sourcing_score(chain, ss.get("f_type") or None, draft.values.primary or None)
+    reasons = "; ".join(markdown_literal(r) for r in score.reasons or ["no deductions"])
+    st.markdown(f":small[**Suggested sourcing score: {score.score}/100** · :gray[{reasons}]]")
     if is_open("details"):
         st.checkbox("Translated", key="f_translated")
         st.text_input("Primary source URL", key="f_primary")
@@ -935,19 +1217,6 @@ with work_col:
         st.text_area("Notes", key="f_notes", height=80)
 
     record_drawn("form_drawn", ((draft.key, draft.gen), form_drawn_keys(draft)))
-    if draft.dirty:
-        st.caption("● unsaved changes")
-    v1, v2 = st.columns(2)
-    v1.button("Save", key="save", on_click=save_clicked, type="secondary", width="stretch")
-    v2.button(
-        "Accept and next",
-        icon=":material/done_all:",
-        key="accept_next",
-        on_click=save_clicked,
-        kwargs={"then_next": True},
-        type="primary",
-        width="stretch",
-    )
     d1, d2 = st.columns(2)
     if draft.dirty:
         d1.button("Discard draft", key="discard_draft", on_click=ask, args=("discard",))
@@ -976,3 +1245,5 @@ with work_col:
             f"Your suggestions so far: {stats.accepted} accepted unchanged, {stats.edited} edited, "
             f"{stats.rejected} rejected ({stats.acceptance_rate:.0%} accepted)"
         )
+
+draw_text_column()

@@ -8,21 +8,41 @@ import pyarrow as pa
 import streamlit as st
 from sqlmodel import Session
 
+from factcheck.checkworthy import DEFAULT_THRESHOLD
 from factcheck.config import get_settings
+from factcheck.domain.display import markdown_literal
 from factcheck.domain.textio import SUPPORTED_SUFFIXES
 from factcheck.errors import FactcheckError, describe_validation_error
 from factcheck.services import articles as article_service
 from factcheck.services.articles import ArticleRow
 from factcheck.services.batch import import_uploads, progress_text, split_text
 from factcheck.services.reviewers import find_reviewer
-from factcheck.ui.common import current_reviewer, engine, forget, read, remembered, run_write
+from factcheck.ui.common import (
+    current_reviewer,
+    drawn_in_previous_run,
+    engine,
+    forget,
+    read,
+    record_drawn,
+    remembered,
+    run_write,
+)
 from schemas.records import ArticleMeta
 
 PAGE_SIZES = (25, 50, 100)
+CHECKWORTHY_COLUMN = f"check-worthy (≥ {DEFAULT_THRESHOLD:g})"
 TOTAL_SECONDS = 10
 
 st.title("Articles")
 reviewer_name = current_reviewer()
+
+
+def imported_now(key: str) -> tuple[int, str] | None:
+    """What an import recorded in this run or the one just before, else None."""
+    record = st.session_state.get(key)
+    if record and record[0] == st.session_state.get("run_seq", 0):
+        return record[1]
+    return drawn_in_previous_run(key)
 
 
 def open_in_annotate(article_id: int) -> None:
@@ -32,7 +52,7 @@ def open_in_annotate(article_id: int) -> None:
 
 
 with st.expander("Import articles", expanded=False):
-    paste_tab, upload_tab = st.tabs(["Paste text", "Upload files"])
+    paste_tab, upload_tab, url_tab = st.tabs(["Paste text", "Upload files", "From a web page"])
     with paste_tab, st.form("paste_form", clear_on_submit=False):
         text = st.text_area("Article text", height=200, key="paste_text")
         left, right = st.columns(2)
@@ -46,7 +66,7 @@ with st.expander("Import articles", expanded=False):
             try:
                 meta = ArticleMeta(title=title, outlet=outlet, url=url, published=published)
             except ValueError as error:
-                st.error(describe_validation_error(error))
+                st.error(markdown_literal(describe_validation_error(error)))
             else:
                 # Split before the write, a large text in a worker process: neither the
                 # database's write lock nor this process's interpreter lock (which every
@@ -54,14 +74,14 @@ with st.expander("Import articles", expanded=False):
                 try:
                     split = split_text(text)
                 except FactcheckError as error:
-                    st.error(str(error), icon="⚠️")
+                    st.error(markdown_literal(str(error)), icon="⚠️")
                 else:
                     article = run_write(
                         lambda s: article_service.import_text(s, text, meta, split=split)
                     )
                     forget("article_total")
                     if article is not None:
-                        st.success(f"Imported article {article.id}: {article.title}")
+                        record_drawn("just_imported", (article.id, article.title))
     with upload_tab:
         files = st.file_uploader(
             "Article files (.txt, .md, .html)",
@@ -86,16 +106,59 @@ with st.expander("Import articles", expanded=False):
                 ),
                 max_bytes=max_bytes,
             )
-            imported = [f"{i.title!r} → article {i.article_id}" for i in summary.imported]
+            imported = [
+                f"{markdown_literal(repr(i.title))} → article {i.article_id}"
+                for i in summary.imported
+            ]
             skipped, failed = summary.duplicates, summary.failed
             if imported:
                 st.success(f"Imported {len(imported)}: " + "; ".join(imported))
             for message in skipped:
-                st.warning(f"Duplicate skipped: {message}")
+                st.warning(f"Duplicate skipped: {markdown_literal(message)}")
             for message in failed:
-                st.error(message)
+                st.error(markdown_literal(message))
+            if len(summary.imported) == 1:
+                only = summary.imported[0]
+                record_drawn("just_imported", (only.article_id, only.title))
+    with url_tab, st.form("url_form", clear_on_submit=False):
+        page_url = st.text_input(
+            "Web page address", key="url_address", placeholder="https://example.org/news/story"
+        )
+        url_outlet = st.text_input("Outlet (default: what the page says)", key="url_outlet")
+        st.caption(
+            "The page is fetched once; its text, title, author, date and canonical address "
+            "are extracted, and the HTML and fetch time are kept with the article."
+        )
+        if st.form_submit_button("Fetch and import", type="primary", key="url_import"):
+            from factcheck.interchange.web import import_url
 
-search = st.text_input("Search title or outlet", key="article_search", placeholder="e.g. zerohedge")
+            try:
+                with st.spinner("Fetching the page…"):
+                    fetched = import_url(engine(), page_url, ArticleMeta(outlet=url_outlet or None))
+            except FactcheckError as error:
+                st.error(markdown_literal(str(error)), icon="⚠️")
+            except ValueError as error:  # the outlet failed ArticleMeta's rules
+                st.error(markdown_literal(describe_validation_error(error)), icon="⚠️")
+            else:
+                forget("article_total")
+                record_drawn("just_imported", (fetched.id, fetched.title))
+
+# After an import: say what it became, and open it in one click (shown in the import's run
+# and the next, so the click on "Annotate it" finds its button).
+just = imported_now("just_imported")
+if just is not None:
+    new_id, new_title = just
+    done, go = st.columns([4, 1], vertical_alignment="center")
+    done.success(f"Imported article {new_id}: {markdown_literal(new_title)}")
+    if go.button("Annotate it", key="annotate_imported", type="primary", width="stretch"):
+        open_in_annotate(new_id)
+
+search = st.text_input(
+    "Search title, outlet or text",
+    key="article_search",
+    placeholder="e.g. zerohedge putin",
+    help="Every word must appear (as the start of a word) in the title, outlet or text.",
+)
 size_col, page_col = st.columns([1, 3])
 page_size = size_col.selectbox("Per page", PAGE_SIZES, key="article_page_size")
 
@@ -145,6 +208,7 @@ else:
                     "outlet": r.outlet or "",
                     "published": r.published_at or "",
                     "claims": r.claims,
+                    CHECKWORTHY_COLUMN: r.checkworthy,
                     "my progress": f"{r.rated}/{r.claims}",
                 }
                 for r in rows

@@ -11,6 +11,7 @@ import streamlit as st
 from factcheck.interchange.download import download_name, export_bytes
 from factcheck.interchange.export import ExportFilter, csv_bytes
 from factcheck.interchange.formats import FORMATS
+from factcheck.services.access import acting_as
 from factcheck.services.articles import list_articles
 from factcheck.services.reviewers import list_reviewers
 from factcheck.services.stats import (
@@ -22,9 +23,11 @@ from factcheck.services.stats import (
     rating_summary,
 )
 from factcheck.store.engine import read_session
-from factcheck.ui.common import engine, read
+from factcheck.ui.common import current_actor, engine, read
 
 ARTICLE_CHOICES = 100
+# Information credibility 1 (confirmed) … 6 (cannot be judged): green through red to grey.
+CREDIBILITY_COLOURS = ("#1a9850", "#91cf60", "#d9ef8b", "#fc8d59", "#d73027", "#9e9e9e")
 TITLES = "export_article_titles"
 
 st.title("Export")
@@ -106,15 +109,27 @@ export_format = st.selectbox(
 )
 chosen_format = FORMATS[export_format]
 st.caption(chosen_format.help)
+for_excel = export_format == "csv" and st.checkbox(
+    "For Excel (UTF-8 with a byte-order mark)",
+    key="export_csv_excel",
+    help="Excel on Windows shows quotes and accents right only with the mark; other tools "
+    "read either. Or choose the Excel workbook format.",
+)
+
+
+# Who is exporting, captured in this run: the file is built off the script thread, where the
+# browser session (and so the signed-in reviewer) is not known.
+exporting_as = current_actor()
 
 
 def build_download() -> bytes:
     # Runs only when the button is clicked (and off the script thread): no file is built on
-    # every rerun of the page.
-    if export_format == "csv":
-        with read_session(database) as session:
-            return csv_bytes(session, flt)
-    return export_bytes(database, export_format, flt)
+    # every rerun of the page. The services check the account again when it runs.
+    with acting_as(exporting_as):
+        if export_format == "csv":
+            with read_session(database) as session:
+                return csv_bytes(session, flt, excel=for_excel)
+        return export_bytes(database, export_format, flt)
 
 
 st.download_button(
@@ -140,15 +155,24 @@ grades_col, lengths_col = st.columns(2)
 with grades_col:
     st.markdown("**Grades**: source reliability (A–F) by information credibility (1–6)")
     matrix = pd.DataFrame.from_dict(summary.grade_matrix(), orient="index")
-    st.bar_chart(matrix, x_label="source reliability", y_label="ratings", stack=True)
+    # Credibility 1 (confirmed) to 6 (cannot be judged), green to red, stacked on A…F.
+    st.bar_chart(
+        matrix,
+        x_label="source reliability",
+        y_label="ratings",
+        stack=True,
+        color=list(CREDIBILITY_COLOURS),
+    )
     ungraded = summary.total - int(matrix.to_numpy().sum())
     if ungraded:
         st.caption(f"{ungraded:,} rating(s) without a full grade are not shown.")
 with lengths_col:
     st.markdown("**Chain lengths** (hops from origin to publisher)")
+    # Every length from 0 to the longest, so a missing 4 shows as an empty bar, not a gap.
+    longest = max(summary.chain_lengths, default=0)
     lengths = pd.DataFrame(
-        {"ratings": list(summary.chain_lengths.values())},
-        index=pd.Index(list(summary.chain_lengths), name="hops"),
+        {"ratings": [summary.chain_lengths.get(n, 0) for n in range(longest + 1)]},
+        index=pd.Index(range(longest + 1), name="hops"),
     )
     st.bar_chart(lengths, x_label="hops", y_label="ratings")
 

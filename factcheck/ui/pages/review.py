@@ -12,9 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from factcheck.domain.agreement import FIELDS
+from factcheck.domain.display import markdown_literal
 from factcheck.errors import FactcheckError
 from factcheck.ids import row_id
-from factcheck.services import access, review
+from factcheck.services import review
 from factcheck.ui.common import (
     ATTRIBUTION_TYPE_OPTIONS,
     CREDIBILITY_OPTIONS,
@@ -24,6 +25,7 @@ from factcheck.ui.common import (
     require_reviewer,
     run_write,
 )
+from schemas.records import AssessmentInput
 from schemas.vocab import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
 
 ss = st.session_state
@@ -49,7 +51,7 @@ st.caption(
 
 flash = ss.pop("review_flash", None)
 if flash:
-    st.success(flash)
+    st.success(markdown_literal(flash))
 
 listed = read(review.review_articles)
 if not listed:
@@ -57,7 +59,8 @@ if not listed:
     st.stop()
 
 labels = {
-    a.id: f"{a.id} · {a.title[:70]} · {a.reviewers} reviewer(s)"
+    a.id: f"{a.id} · {a.title[:70]} · "
+    + (f"{a.reviewers} reviewer(s)" if a.reviewers is not None else "rated blind")
     + (" · released" if a.released else "")
     for a in listed
 }
@@ -70,14 +73,44 @@ article_id: int = st.selectbox("Article", ids, format_func=labels.__getitem__, k
 try:
     sheet = read(lambda s: review.review_sheet(s, article_id, actor=actor))
 except FactcheckError as error:
-    st.error(str(error), icon="🔒")
+    st.error(markdown_literal(str(error)), icon="🔒")
     st.stop()
+
+# ------------------------------------------------------------------ the queue
+queue = read(lambda s: review.adjudication_queue(s, actor=actor)) if sheet.can_adjudicate else []
+
+
+def step_queue(step: int) -> None:
+    """Next (+1) or previous (-1) disagreement across the project, from the open claim."""
+    target = review.queue_step(queue, ss.get("review_where", (article_id, 0)), step)
+    if target is not None:
+        ss["review_article"] = target.article_id
+        ss["review_claim"] = target.claim_id
+
+
+if sheet.can_adjudicate:
+    here, total = review.queue_counts(queue, article_id)
+    counts, back, forward = st.columns([4, 1, 1], vertical_alignment="center")
+    counts.markdown(
+        f"**{here}** disagreement{'s' if here != 1 else ''} left in this article, "
+        f"**{total}** in the project" + (" (released articles)" if sheet.team_mode else "")
+    )
+    back.button(
+        "Previous", key="queue_previous", icon=":material/arrow_back:", shortcut="K",
+        on_click=step_queue, args=(-1,), disabled=not queue, width="stretch",
+        help="Previous disagreement without a final (K)",
+    )  # fmt: skip
+    forward.button(
+        "Next", key="queue_next", icon=":material/arrow_forward:", shortcut="J",
+        on_click=step_queue, args=(1,), disabled=not queue, width="stretch",
+        help="Next disagreement without a final (J)",
+    )  # fmt: skip
 
 # ------------------------------------------------------------------ release
 head, action = st.columns([3, 1])
 if sheet.released:
     head.success(f"Released for adjudication ({sheet.article.released_at:%Y-%m-%d %H:%M} UTC).")
-elif access.team_mode():  # annotators are refused above: whoever reads this sees everything
+elif sheet.team_mode:  # annotators are refused above: whoever reads this sees everything
     head.info(
         "Not released: annotators rate blind and see only their own ratings; as "
         "adjudicator you see every rating."
@@ -133,19 +166,21 @@ try:
     article_report = read(lambda s: review.article_agreement(s, article_id, actor=actor))
     project_report = read(lambda s: review.project_agreement(s, actor=actor))
 except FactcheckError as error:
-    st.error(str(error))
+    st.error(markdown_literal(str(error)))
     st.stop()
-left, right = st.columns(2)
-with left:
-    st.subheader("Agreement on this article")
-    st.dataframe(agreement_table(article_report), hide_index=True, key="agreement_article")
-with right:
-    st.subheader("Agreement over the project")
-    st.dataframe(agreement_table(project_report), hide_index=True, key="agreement_project")
-st.caption(
-    "Krippendorff's alpha (ordinal grades, nominal attribution type); F and 6 count as "
-    "missing. Only claims rated by two reviewers or more count."
-)
+# Folded: the adjudicator's work (the table and the form) comes first on the screen.
+with st.expander("Agreement figures: this article and the project"):
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**This article**")
+        st.dataframe(agreement_table(article_report), hide_index=True, key="agreement_article")
+    with right:
+        st.markdown("**The project**")
+        st.dataframe(agreement_table(project_report), hide_index=True, key="agreement_project")
+    st.caption(
+        "Krippendorff's alpha (ordinal grades, nominal attribution type); F and 6 count as "
+        "missing. Only claims rated by two reviewers or more count."
+    )
 
 # ------------------------------------------------------------------ claims × reviewers
 if not sheet.reviewers:
@@ -197,8 +232,18 @@ def _highlight(row: pd.Series) -> list[str]:
     return [DISAGREE_STYLE if row["differs on"] else "" for _ in row]
 
 
+# Narrow fixed columns and wrapped cells: with several reviewers the table scrolls inside
+# itself, and each cell can be read in full in the claim's detail below.
 st.dataframe(
-    table.style.apply(_highlight, axis=1), hide_index=True, width="stretch", key="review_table"
+    table.style.apply(_highlight, axis=1),
+    hide_index=True,
+    width="stretch",
+    key="review_table",
+    column_config={
+        "claim": st.column_config.Column(width=60),
+        "text": st.column_config.TextColumn(width="medium"),
+        "differs on": st.column_config.TextColumn(width="small"),
+    },
 )
 
 # ------------------------------------------------------------------ one claim in detail
@@ -212,8 +257,12 @@ if ss.get("review_claim") not in claim_labels:
 claim_id: int = st.selectbox(
     "Claim", choices, format_func=claim_labels.__getitem__, key="review_claim"
 )
+ss["review_where"] = (
+    article_id,
+    next((c.position for c in rated_claims if row_id(c) == claim_id), 0),
+)
 views = sheet.cells.get(claim_id, {})
-draft, origin = review.starting_point(sheet, claim_id)
+begun = review.starting_point(sheet, claim_id)
 FIELD_ROWS = [
     ("attribution type", "attribution_type"),
     ("speaker", "speaker"),
@@ -254,12 +303,8 @@ def _highlight_field(row: pd.Series) -> list[str]:
     return [DISAGREE_STYLE if row["field"] in differing else "" for _ in row]
 
 
-st.dataframe(
-    detail.style.apply(_highlight_field, axis=1),
-    hide_index=True,
-    width="stretch",
-    key="review_detail",
-)
+# A static table: every value wraps and is shown whole (a chain of eight hops included).
+st.table(detail.style.apply(_highlight_field, axis=1).hide(axis="index"))
 
 # ------------------------------------------------------------------ adjudication
 if not sheet.can_adjudicate:
@@ -269,16 +314,79 @@ if not sheet.final_allowed:
     st.info("Release the article for adjudication to record final assessments.")
     st.stop()
 
-if ss.get("final_form_claim") != claim_id:
+# The form's fields as widget keys, and the draft's field each one shows.
+FORM_FIELDS = {
+    "attribution_type": "final_type",
+    "speaker": "final_speaker",
+    "cue": "final_cue",
+    "chain": "final_chain",
+    "source_reliability": "final_reliability",
+    "information_credibility": "final_credibility",
+}
+
+
+def widget_value(name: str, value: Any) -> Any:
+    """A draft value as its widget holds it ("" or 0 for "not set")."""
+    if name == "chain":
+        return review.chain_text(value or [])
+    if name == "information_credibility":
+        return value or 0
+    if name == "attribution_type":
+        return getattr(value, "value", value) or ""
+    return value or ""
+
+
+def start_form(draft: Any) -> None:
     ss["final_form_claim"] = claim_id
-    ss["final_type"] = draft.attribution_type.value if draft.attribution_type else ""
-    ss["final_speaker"] = draft.speaker or ""
-    ss["final_cue"] = draft.cue or ""
-    ss["final_chain"] = review.chain_text(draft.chain)
-    ss["final_reliability"] = draft.source_reliability or ""
-    ss["final_credibility"] = draft.information_credibility or 0
+    ss["final_base"] = draft.model_dump(mode="json")
+    for name, key in FORM_FIELDS.items():
+        ss[key] = widget_value(name, getattr(draft, name))
     ss["final_notes"] = draft.notes or ""
-st.caption(f"Prefilled from {origin}; recorded as {reviewer.name}'s final assessment.")
+
+
+def take_value(name: str, value: Any) -> None:
+    """ "Take A" / "take B": one reviewer's value into the form (a chain with its hops'
+    kinds and relations exactly as that reviewer gave them)."""
+    base = review.take(AssessmentInput.model_validate(ss["final_base"]), name, value)
+    ss["final_base"] = base.model_dump(mode="json")
+    if name in FORM_FIELDS:
+        ss[FORM_FIELDS[name]] = widget_value(name, value)
+
+
+if ss.get("final_form_claim") != claim_id or "final_base" not in ss:
+    start_form(begun.draft)
+draft = AssessmentInput.model_validate(ss["final_base"])
+prefilled = [
+    f"{FIELD_LABELS.get(name, name.replace('_', ' '))} ({begun.fields[name].reason})"
+    for name in begun.prefilled
+    if name in FIELD_LABELS
+]
+st.caption(
+    f"Starts from {markdown_literal(begun.origin)}; recorded as "
+    f"{markdown_literal(reviewer.name)}'s final assessment. "
+    + (
+        "Prefilled where a strict majority of the reviewers who rated a field agree: "
+        + markdown_literal("; ".join(prefilled))
+        + "."
+        if prefilled and begun.origin != "the final assessment recorded"
+        else ""
+    )
+)
+contested = {n: f for n, f in begun.contested.items() if n in FIELD_LABELS}
+if contested:
+    st.markdown("**No majority: take one reviewer's value**")
+    for name, started in contested.items():
+        row = st.columns([2, *([3] * len(started.options))], vertical_alignment="center")
+        row[0].markdown(markdown_literal(FIELD_LABELS[name]))
+        for cell, (who, value) in zip(row[1:], started.options, strict=True):
+            shown = (
+                review.chain_text(value) if name == "chain" else str(getattr(value, "value", value))
+            )
+            cell.button(
+                f"{who}: {shown}"[:60], key=f"take_{name}_{who}", on_click=take_value,
+                args=(name, value), width="stretch",
+                help=f"Take {who}'s {FIELD_LABELS[name]}",
+            )  # fmt: skip
 c1, c2, c3 = st.columns(3)
 c1.selectbox("Attribution type", ATTRIBUTION_TYPE_OPTIONS, key="final_type")
 c2.text_input("Speaker", key="final_speaker")

@@ -4,10 +4,10 @@ edit (rename, kind, aliases, prior grade), merge two records, delete."""
 from __future__ import annotations
 
 import math
-import re
 
 import streamlit as st
 
+from factcheck.domain.display import markdown_literal
 from factcheck.services import sources as source_service
 from factcheck.services.sources import SourceRow
 from factcheck.ui.common import RELIABILITY_OPTIONS, SOURCE_KIND_OPTIONS, read, run_write
@@ -18,12 +18,6 @@ FLASH = "sources_flash"
 PENDING_MERGE = "sources_pending_merge"
 PENDING_DELETE = "sources_pending_delete"
 EDIT_LOADED = "edit_source_loaded"
-
-
-def plain(text: str) -> str:
-    """User text made safe for a Markdown element: every Markdown/LaTeX/directive character
-    is backslash-escaped, so a name shows exactly as typed and never becomes a link or HTML."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])", r"\\\1", text)
 
 
 def kind_label(kind: str) -> str:
@@ -143,7 +137,7 @@ with add_tab, st.form("add_source_form", clear_on_submit=True):
             )
         )
         if added is not None:
-            finish(f"Saved: added {plain(added)}.")
+            finish(f"Saved: added {markdown_literal(added)}.")
 
 with edit_tab:
     if not ids:
@@ -198,16 +192,17 @@ with edit_tab:
                     )
                 )
                 if saved is not None:
-                    finish(f"Saved {plain(saved)}.")
+                    finish(f"Saved {markdown_literal(saved)}.")
 
 with merge_tab:
     pending_merge = st.session_state.get(PENDING_MERGE)
     if pending_merge:
         keep_id, keep_name, remove_id, remove_name, hops = pending_merge
+        shown_keep, shown_remove = markdown_literal(keep_name), markdown_literal(remove_name)
         st.warning(
-            f"Merge **{plain(remove_name)}** into **{plain(keep_name)}**? "
-            f"{plain(remove_name)} and its aliases become aliases of {plain(keep_name)}, and "
-            f"its {hops} chain hop(s) will point to {plain(keep_name)}. This cannot be undone.",
+            f"Merge **{shown_remove}** into **{shown_keep}**? "
+            f"{shown_remove} and its aliases become aliases of {shown_keep}, and "
+            f"its {hops} chain hop(s) will point to {shown_keep}. This cannot be undone.",
             icon="⚠️",
         )
         confirm_col, cancel_col = st.columns(2)
@@ -215,7 +210,7 @@ with merge_tab:
             st.session_state.pop(PENDING_MERGE, None)
             kept = run_write(lambda s: source_service.merge_sources(s, keep_id, remove_id).name)
             if kept is not None:
-                finish(f"Merged {plain(remove_name)} into {plain(kept)}.")
+                finish(f"Merged {markdown_literal(remove_name)} into {markdown_literal(kept)}.")
         if cancel_col.button("Cancel", key="merge_cancel"):
             st.session_state.pop(PENDING_MERGE, None)
             st.rerun()
@@ -247,8 +242,8 @@ with delete_tab:
     if pending_delete:
         delete_id, delete_name, hops = pending_delete
         st.warning(
-            f"Delete **{plain(delete_name)}** and its aliases? {hops} chain hop(s) keep the name "
-            "but lose the link to the registry. This cannot be undone.",
+            f"Delete **{markdown_literal(delete_name)}** and its aliases? {hops} chain hop(s) "
+            "keep the name but lose the link to the registry. This cannot be undone.",
             icon="⚠️",
         )
         confirm_col, cancel_col = st.columns(2)
@@ -256,7 +251,7 @@ with delete_tab:
             st.session_state.pop(PENDING_DELETE, None)
             deleted = run_write(lambda s: source_service.delete_source(s, delete_id).name)
             if deleted is not None:
-                finish(f"Deleted {plain(deleted)}.")
+                finish(f"Deleted {markdown_literal(deleted)}.")
         if cancel_col.button("Cancel", key="delete_cancel"):
             st.session_state.pop(PENDING_DELETE, None)
             st.rerun()
