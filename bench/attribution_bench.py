@@ -1,12 +1,20 @@
 """Benchmark the attribution suggester on PolNeAR and on the demo article.
 
     python bench/attribution_bench.py [--split dev|train|annotator-training] [--corpus DIR]
+    python bench/attribution_bench.py --news-only      # only the out-of-domain news set
 
 Runs `suggest_attributions` over the split's texts, writes JSON Lines in the shape of
 `factcheck suggest --json` (bench/results/<split>.jsonl), scores them with the shared
 scorer (../shared/tools/attrib_score.py) and with the same figures computed here
 (character F1 over non-space characters per role; lenient attribution-level F1), prints
 articles per second on one core, and checks the demo article's 15 reference chains.
+
+Then the out-of-domain news set (`bench/data/news/`, 30 constructed articles in the styles of
+outlets from 14 countries, every attribution marked in BRAT; see its README): recall and
+precision of the suggestions with the 30%-coverage rule (a suggestion matches a human's
+attribution when its content covers more than 30% of the human's content, non-space
+characters), speaker accuracy on the matched ones, and how many suggestions lie on page
+furniture lines; plus the same character F1 as for PolNeAR.
 
 PolNeAR: Newell, Margolin & Ruths, "An Attribution Relations Corpus for Political News",
 LREC 2018. The gold of an article is its first annotator file, as the scorer uses it.
@@ -31,9 +39,14 @@ from factcheck.suggest import suggest_attributions, suggest_for_claim  # noqa: E
 from schemas.vocab import AttributionType  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
+NEWS = ROOT / "bench" / "data" / "news"
+COVERAGE = 0.3  # issue 15: a match covers more than 30% of the human's content
+QUOTE_MARKS = "“”\"'‘’"
+
 ROLES = ("source", "cue", "content")
-# Issue 4's targets on the dev split (F1), the speed floor and the demo floor.
-TARGETS = {"source": 0.75, "cue": 0.65, "content": 0.75, "attribution": 0.65}
+# The dev split's floors (F1: issue 4's targets, raised by issue 15 to the figures it kept), the
+# speed floor and the demo floor.
+TARGETS = {"source": 0.75, "cue": 0.65, "content": 0.82, "attribution": 0.70}
 MIN_ARTICLES_PER_S = 20.0
 MIN_DEMO = 12
 # PolNeAR's publisher codes (metadata.tsv) -> names in data/starter_sources.csv.
@@ -205,6 +218,127 @@ def demo_check() -> tuple[int, int, int, list[str]]:
     return chains, speakers, len(ref["claims"]), misses
 
 
+def _speaker_right(gold: str | None, suggestion: dict) -> bool:
+    """The speaker a reader resolves (the set's note) against the suggested one: the same by
+    the one name key, or the same surname ("Peskov" for "Dmitry Peskov"); a quote nobody is
+    named for is right when the suggestion names nobody either."""
+    from factcheck.domain.names import name_key
+
+    got = suggestion.get("speaker")
+    if gold is None:
+        return not got
+    if not got:
+        return False
+    if name_key(got) == name_key(gold):
+        return True
+    g_words, p_words = name_key(gold).split(), name_key(got).split()
+    return bool(gold[:1].isupper() and g_words and p_words and g_words[-1] == p_words[-1])
+
+
+def run_news(data: Path = NEWS, out_path: Path | None = None) -> dict | None:
+    """Recall, precision, speaker accuracy and furniture count on the out-of-domain set."""
+    meta_path = data / "meta.jsonl"
+    if not meta_path.exists():
+        print(f"news set {data} not built (python bench/build_news_set.py): skipped")
+        return None
+    metas = [json.loads(line) for line in meta_path.read_text(encoding="utf-8").splitlines()]
+    counts = collections.Counter()
+    tot: dict = collections.defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0})
+    misses: list[str] = []
+    out_path = out_path or ROOT / "bench" / "results" / "news.jsonl"
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with out_path.open("w", encoding="utf-8") as out:
+        for meta in metas:
+            stem = meta["stem"]
+            txt_path = data / "text" / f"{stem}.txt"
+            with open(txt_path, encoding="utf-8") as handle:
+                text = handle.read()
+            gold = parse_ann(data / "attributions" / f"{stem}_ood1.ann")
+            speakers = [meta["speakers"][k] for k in sorted(meta["speakers"], key=int)]
+            found = suggest_attributions(text, meta.get("outlet"))
+            rows = [s.model_dump(mode="json") for s in found]
+            out.write(json.dumps({"file": str(txt_path), "attributions": rows}) + "\n")
+            rows = [r for r in rows if r["attribution_type"] != AttributionType.unattributed]
+            preds = [pred_ranges(r) for r in rows]
+            score_article(text, gold, preds, tot)
+            furniture = [tuple(span) for span in meta["furniture"]]
+            pred_chars = [chars(text, p["content"]) for p in preds]
+            matched_pred = [False] * len(preds)
+            for g, speaker in zip(gold, speakers, strict=True):
+                gc = chars(text, g["content"])
+                quote = any(text[a:b].lstrip()[:1] in QUOTE_MARKS for a, b in g["content"])
+                counts["gold"] += 1
+                counts["gold_quotes"] += quote
+                cover = [len(gc & pc) / len(gc) if gc else 0.0 for pc in pred_chars]
+                hits = [k for k, c in enumerate(cover) if c > COVERAGE]
+                for k in hits:
+                    matched_pred[k] = True
+                if not hits:
+                    first = text[g["content"][0][0] : g["content"][0][1]][:60]
+                    misses.append(f"{stem}: missed {first!r}")
+                    continue
+                counts["found"] += 1
+                counts["found_quotes"] += quote
+                best = max(hits, key=lambda k: cover[k])
+                if _speaker_right(speaker, rows[best]):
+                    counts["speaker_right"] += 1
+                else:
+                    misses.append(
+                        f"{stem}: speaker {rows[best].get('speaker')!r}, want {speaker!r}"
+                    )
+            for k, p in enumerate(preds):
+                counts["suggested"] += 1
+                counts["right"] += matched_pred[k]
+                spans = [s for role in ROLES for s in p[role]]
+                if any(a < fe and fs < b for a, b in spans for fs, fe in furniture):
+                    counts["furniture"] += 1
+                    misses.append(f"{stem}: furniture {text[spans[0][0] : spans[0][1]][:50]!r}")
+                elif not matched_pred[k]:
+                    first = (
+                        text[p["content"][0][0] : p["content"][0][1]][:60] if p["content"] else ""
+                    )
+                    misses.append(f"{stem}: not a human's {first!r}")
+    res = {k: prf(tot[k]) for k in (*ROLES, "attribution")}
+    res.update(
+        articles=len(metas),
+        counts=dict(counts),
+        recall=counts["found"] / counts["gold"] if counts["gold"] else 0.0,
+        quote_recall=counts["found_quotes"] / counts["gold_quotes"]
+        if counts["gold_quotes"]
+        else 0.0,
+        precision=counts["right"] / counts["suggested"] if counts["suggested"] else 0.0,
+        speaker=counts["speaker_right"] / counts["found"] if counts["found"] else 0.0,
+        misses=misses,
+    )
+    return res
+
+
+def print_news(res: dict, verbose: bool) -> None:
+    c = res["counts"]
+    print(
+        f"news set (out of domain): {res['articles']} articles, {c.get('gold', 0)} attributions "
+        f"({c.get('gold_quotes', 0)} direct quotes), {c.get('suggested', 0)} suggestions"
+    )
+    print(f"  recall     {res['recall']:.3f} ({c.get('found', 0)}/{c.get('gold', 0)})  target 0.85")
+    print(
+        f"  quotes     {res['quote_recall']:.3f} "
+        f"({c.get('found_quotes', 0)}/{c.get('gold_quotes', 0)} direct quotes found)"
+    )
+    print(
+        f"  precision  {res['precision']:.3f} ({c.get('right', 0)}/{c.get('suggested', 0)})  target 0.85"
+    )
+    print(
+        f"  speaker    {res['speaker']:.3f} ({c.get('speaker_right', 0)}/{c.get('found', 0)})  target 0.90"
+    )
+    print(f"  furniture  {c.get('furniture', 0)} suggestions on page furniture lines  target 0")
+    for k in (*ROLES, "attribution"):
+        p, r, f = res[k]
+        print(f"  {k:12s} P={p:.3f} R={r:.3f} F1={f:.3f}  (character F1, as for PolNeAR)")
+    if verbose:
+        for miss in res["misses"]:
+            print(f"    {miss}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -214,7 +348,16 @@ def main() -> int:
     ap.add_argument("--scorer", type=Path, default=SHARED / "tools" / "attrib_score.py")
     ap.add_argument("--out", type=Path, default=None, help="JSON Lines output path")
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    ap.add_argument("--news", type=Path, default=NEWS, help="the out-of-domain set's folder")
+    ap.add_argument("--news-only", action="store_true", help="only the out-of-domain set")
+    ap.add_argument("-v", "--verbose", action="store_true", help="list the news set's misses")
     args = ap.parse_args()
+
+    if args.news_only:
+        news = run_news(args.news)
+        if news is not None:
+            print_news(news, args.verbose)
+        return 0
 
     chains, speakers, total, misses = demo_check()
     print(f"demo article: chains right {chains}/{total}, speakers right {speakers}/{total}")
@@ -223,6 +366,9 @@ def main() -> int:
 
     if not args.corpus.is_dir():
         print(f"corpus {args.corpus} not found (../shared absent?): PolNeAR benchmark skipped")
+        news = run_news(args.news)
+        if news is not None:
+            print_news(news, args.verbose)
         return 0
     out_path = args.out or ROOT / "bench" / "results" / f"{args.split}.jsonl"
     res = run_split(args.corpus, args.split, out_path, args.limit)
@@ -254,6 +400,9 @@ def main() -> int:
             print("  agrees with own scoring" if agree else "  DISAGREES with own scoring")
         else:
             print("shared scorer not available: own figures only")
+    news = run_news(args.news)
+    if news is not None:
+        print_news(news, args.verbose)
     return 0
 
 

@@ -23,7 +23,14 @@ from functools import partial
 from factcheck.domain import text as units
 from schemas.vocab import ClaimKind
 
-__all__ = ["ClaimSpan", "SplitResult", "TooManyClaims", "split_into_claims"]
+__all__ = [
+    "ClaimSpan",
+    "SplitResult",
+    "TooManyClaims",
+    "is_furniture_line",
+    "metadata_lines",
+    "split_into_claims",
+]
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,38 @@ _FURNITURE_PATTERN = re.compile(
     r"(?i)(?:\d+\s+min(?:ute)?s?\s+read|(?:photo|image|picture|credit|illustration)"
     r"(?:\s+credit)?\s*:.*|\(?(?:photo|image):[^)]*\)?)"
 )
+# Furniture by how the line starts or what it is about (issue 15): a label and a colon or bar
+# ("READ MORE: …", "WATCH: …", "Related: …", "Also Read | …"), a call to click, sign up,
+# subscribe, listen or join, credits ("Photo / Getty Images", "Edited by: …", "© 2025 AFP",
+# "(Reporting by …; Editing by …)", "… contributed to this report"), publication notes
+# ("Published in Dawn, …", "This report … was first published …"), newsletter prompts and
+# boilerplate ("About the Institute: …", "Contact Us …"). Longer than other metadata lines,
+# since a teaser repeats a whole headline.
+MAX_FURNITURE_LINE = 200
+_FURNITURE_LEAD = re.compile(
+    r"(?:(?:read\s+more|read\s+also|also\s+read|more|read|watch|listen|related(?:\s+\w+){0,2}"
+    r"|see\s+also|photos?|images?|pictures?|video|audio|credits?|source|sources|edited\s+by"
+    r"|written\s+by|reporting\s+by|editing\s+by|graphics?|illustration|caption|file|copyright"
+    r"|advertisement|sponsored(?:\s+content)?|recommended|trending|opinion|analysis|live"
+    r"|correction|clarification|editor['’]s\s+note|update)"
+    r"\s*[:|/]"
+    r"|click\s+(?:here|through)|tap\s+here|sign\s+up|subscribe|listen\s+to\s+(?:our|the)"
+    r"|watch\s+(?:our|the\s+video)|join\s+(?:our|us|\w+['’]s\b)|follow\s+(?:us|our)"
+    r"|get\s+(?:our|the\s+latest)|download\s+(?:our|the)|contact\s+us|news\s+release"
+    r"|press\s+release|©|\(c\)|copyright\b|all\s+rights\s+reserved"
+    r"|published\s+(?:in|on|-|–|—|:)|posted\s+(?:\d|on|in|at)|updated\s+(?:\d|on|at)"
+    r"|this\s+(?:report|article|story)\s+(?:by|was)\b|about\s+(?:the\s+)?[A-Z][^:]{2,80}:"
+    r"|\((?:with\s+inputs|reporting\s+by|additional\s+reporting|writing\s+by)\b"
+    r"|[-–—]\s*\S+\.(?:com|org|net)\s*$)",
+    re.IGNORECASE,
+)
+_FURNITURE_TAIL = re.compile(
+    r"(?i)(?:contributed\s+to\s+this\s+(?:report|story|article)\.?|all\s+rights\s+reserved\.?"
+    r"|\bnewsletter\b.{0,40}|\bpodcast\.?|loading\.{0,3}|\d+\s*(?:h|hrs?|hours?|m|mins?|minutes?)"
+    r"\s+ago)\s*$"
+)
+# A news agency's credit alone on its line: "KYODO", "AFP", "– Reuters".
+_CREDIT_ONLY = re.compile(r"^[-–—(\s]*[A-Z]{2,12}(?:/[A-Z]{2,12})?[)\s]*$")
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -252,7 +291,14 @@ def _byline(line: str) -> str | None:
     return _name(rest.rstrip(".:").split())
 
 
-def _is_furniture(line: str) -> bool:
+def is_furniture_line(line: str) -> bool:
+    """Whether a (stripped) line is page furniture: "Read More", "READ MORE: …", "WATCH: …",
+    "Photo: …", "Related: …", "Listen to our podcast", "Click here …", credits, copyright and
+    newsletter prompts. Never a claim, never an attribution (docs/domain.md)."""
+    if len(line) > MAX_FURNITURE_LINE:
+        return False
+    if _FURNITURE_LEAD.match(line) or _FURNITURE_TAIL.search(line) or _CREDIT_ONLY.match(line):
+        return True
     if len(line) > MAX_METADATA_LINE:
         return False
     key = line.strip(" .:»›>|•·-–—").lower()
@@ -261,6 +307,16 @@ def _is_furniture(line: str) -> bool:
         or bool(_FURNITURE_PATTERN.fullmatch(line))
         or bool(_TIME_ONLY.match(line))
     )
+
+
+_is_furniture = is_furniture_line
+
+
+def metadata_lines(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of every line of `text` that is a byline, a dateline, a timestamp or
+    page furniture: the lines `split_into_claims` reports as non-claims, for the suggester to
+    leave alone."""
+    return [(line.start, line.end) for line in _marked_lines(text) if line.metadata]
 
 
 @dataclass(slots=True)

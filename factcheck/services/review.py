@@ -5,7 +5,7 @@ recording the final assessment. Pages and commands only arrange what these retur
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 

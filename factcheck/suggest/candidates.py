@@ -37,6 +37,9 @@ class Candidate:
     quoted: bool = False
     learned: bool = False  # found by the learned tagger, not by the rules
     merged: bool = False  # found by both; the tagger's spans
+    transcript: bool = False  # an interview transcript's "NAME: words"
+    signed: bool = False  # a quotation signed with a dash: "“…” ― Name"
+    floating: bool = False  # a quoted paragraph with no cue, given the speaker before it
 
     @property
     def extent(self) -> tuple[int, int]:

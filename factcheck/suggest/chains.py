@@ -11,11 +11,40 @@ from __future__ import annotations
 
 import re
 
-from factcheck.domain.source_names import SourceDirectory, starter_directory
+from factcheck.domain.names import name_key
+from factcheck.domain.source_names import (
+    SourceDirectory,
+    load_starter_sources,
+    starter_directory,
+)
+from factcheck.domain.text import lines
 from factcheck.suggest.candidates import Candidate
 from factcheck.suggest.speakers import media_hop
 from schemas.spans import ChainHop
 from schemas.vocab import AttributionType, Relation, SourceKind
+
+_PRIORS: dict[str, str] | None = None
+
+
+def prior_grades(directory: SourceDirectory) -> dict[str, str]:
+    """Prior reliability grades by name key: the directory's own where it carries them (a
+    `priors` mapping), else the starter list's (`data/starter_sources.csv`), aliases included."""
+    own = getattr(directory, "priors", None)
+    if isinstance(own, dict) and own:
+        return own
+    global _PRIORS
+    if _PRIORS is None:
+        _PRIORS = {}
+        for source in load_starter_sources():
+            if source.prior_reliability:
+                for name in (source.name, *source.aliases):
+                    _PRIORS[name_key(name)] = source.prior_reliability
+    return _PRIORS
+
+
+def dateline_hop(text: str, directory: SourceDirectory) -> ChainHop | None:
+    """The wire agency of the article's dateline ("HONG KONG (AFP) –"), if it has one."""
+    return _dateline(text, list(lines(text)), directory)
 
 
 def hops_from_phrase(phrase: str, relation: Relation) -> list[ChainHop]:

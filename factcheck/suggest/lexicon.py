@@ -153,6 +153,19 @@ TITLE_KINDS: tuple[tuple[re.Pattern[str], SourceKind], ...] = (
     ),
 )
 
+# Words that make a capitalised run an organisation, not a person.
+ORG_WORDS = frozenset(
+    """
+    association network district council bank college ministry agency authority board
+    institute corporation commission committee university department office service union
+    party court company group securities analytics energy school development relief times
+    news press herald post journal fund foundation trust society club league federation
+    organisation organization centre center hospital police army navy government
+    parliament senate congress house assembly kremlin pentagon bureau station exchange
+    airlines airways holdings partners capital research economics trade industries
+    """.split()  # noqa: SIM905
+)
+
 # Words dropped from the edges of a name ("Russian President Vladimir Putin").
 NAME_TITLES = frozenset(
     """
@@ -160,7 +173,9 @@ NAME_TITLES = frozenset(
     general gen. mr. mrs. ms. dr. king queen pope mayor judge justice chairman director
     speaker leader vice former democratic republican gop state foreign defense finance
     white house u.s. us presidential candidate nominee ambassador commissioner analyst
-    editor spokesman spokeswoman minister first lady sir lord
+    editor spokesman spokeswoman minister first lady sir lord prof professor alhaji
+    chief captain coach superintendent councilmember councillor alderman ald deputy
+    associate assistant secretary-general director-general
     """.split()  # noqa: SIM905
 )
 
@@ -172,6 +187,14 @@ MEDIA_WORDS = re.compile(
 
 # Words before a name that are not part of it.
 DETERMINERS = frozenset(["the", "a", "an", "this", "these", "those", "its", "his", "her", "their"])
+
+# Verbs of hoping and seeming: in the author's voice ("it seems", "if they hope to") they are
+# a hedge, not an attribution.
+HEDGE_CUES = frozenset(
+    """
+    seem seems seemed seeming appear appears appeared appearing hope hopes hoped hoping
+    """.split()  # noqa: SIM905
+)
 
 # Cues strong enough for a rules-only attribution the learned tagger does not confirm.
 STRONG_CUES = frozenset(

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from factcheck.domain.split import metadata_lines
 from factcheck.domain.text import Token, lines, quotations, sentences, tokens
 from factcheck.suggest.candidates import OPEN_QUOTES, Candidate, is_quote, strip_span
 from factcheck.suggest.chains import hops_from_phrase
@@ -53,18 +54,26 @@ def find(text: str) -> Findings:
     para_sents: list[list[tuple[int, int]]] = []
     para_quotes: list[list[tuple[int, int]]] = []
     pending_colon: Candidate | None = None
+    # Bylines, datelines and page furniture ("READ MORE: …", "Photo: …") attribute nothing.
+    furniture = set(metadata_lines(text))
+    # "WALLACE: …" speaks in a transcript, where several lines open with a speaker's name;
+    # one such line alone is a dateline ("NEW DELHI: …").
+    transcript = sum(1 for a, b in paragraphs if _TRANSCRIPT.match(text, a, b)) >= 2
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         quotes = quotations(text, p_start, p_end)
         sents = list(sentences(text, p_start, p_end, quotes))
         para_sents.append(sents)
         para_quotes.append(quotes)
+        if (p_start, p_end) in furniture:
+            pending_colon = None
+            continue
         if pending_colon is not None and text[p_start] in OPEN_QUOTES:
             pending_colon.content = [strip_span(text, p_start, p_end, trailing=" ")]
             pending_colon.quoted = True
             pending_colon = None
             continue
         pending_colon = None
-        speaker_line = _TRANSCRIPT.match(text, p_start, p_end)
+        speaker_line = _TRANSCRIPT.match(text, p_start, p_end) if transcript else None
         if speaker_line and p_end - speaker_line.end() > 10:
             src = (speaker_line.start(1), speaker_line.end(1))
             cue = (speaker_line.end(1), speaker_line.end(1) + 1)
@@ -73,6 +82,7 @@ def find(text: str) -> Findings:
                 AttributionType.indirect, src, cue, [content], p_index, (p_start, p_end)
             )
             attr.quoted = True
+            attr.transcript = True
             attrs.append(attr)
             continue
         signed = _SIGNED_QUOTE.fullmatch(text, p_start, p_end)
@@ -87,6 +97,7 @@ def find(text: str) -> Findings:
                 (p_start, p_end),
             )
             attr.quoted = True
+            attr.signed = True
             attrs.append(attr)
             continue
         if p_index == 0 and len(sents) == 1:
@@ -94,6 +105,11 @@ def find(text: str) -> Findings:
             if head is not None:
                 attrs.append(head)
                 continue
+        if _quote_only(text, p_start, p_end, quotes) and not any(
+            _sentence_attrs(text, s, e, quotes, p_index) for s, e in sents
+        ):
+            attrs.append(_floating(text, p_start, p_end, p_index, attrs))
+            continue
         last_quote_attr: Candidate | None = None
         for s_start, s_end in sents:
             found = _sentence_attrs(text, s_start, s_end, quotes, p_index)
@@ -110,6 +126,32 @@ def find(text: str) -> Findings:
                     pending_colon = attr
     attrs = [a for a in attrs if a.content]
     return Findings(attrs, paragraphs, para_sents, para_quotes)
+
+
+def _quote_only(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> bool:
+    """A paragraph that is quotations and nothing else (a floating quote)."""
+    if text[start] not in OPEN_QUOTES or not quotes:
+        return False
+    rest = text[start:end]
+    for a, b in sorted(quotes, reverse=True):
+        rest = rest[: a - start] + rest[b - start :]
+    return not rest.strip(" .,;:!?…") and quotes[0][1] - quotes[0][0] > 10
+
+
+def _floating(text: str, start: int, end: int, p_index: int, earlier: list[Candidate]) -> Candidate:
+    """A quoted paragraph that names no speaker: the words of whoever the paragraph before
+    attributes a quotation or a paraphrase to (its source, no cue of its own), or, with no
+    attribution right before it, a direct quote whose source is unknown. Issue 15: a
+    fact-checker still sees every quotation."""
+    prev = earlier[-1] if earlier else None
+    source = None
+    if prev is not None and prev.paragraph == p_index - 1 and not prev.headline:
+        source = prev.source
+    content = strip_span(text, start, end, trailing=" ")
+    attr = Candidate(AttributionType.direct_quote, source, None, [content], p_index, (start, end))
+    attr.quoted = True
+    attr.floating = True
+    return attr
 
 
 # "WALLACE: Let's start …" / "MR. TRUMP: …" in interview transcripts.
@@ -224,7 +266,7 @@ def _sentence_attrs(
             # "Trump tweeted Friday, saying …": the subject of the main clause speaks.
             src = out[-1].source if out and out[-1].source else _sentence_subject(toks, a)
         else:
-            src = _source_before(toks, a)
+            src = _anonymous_subject(text, s_start, toks[a].start) or _source_before(toks, a)
         if src is not None and low in ("wants", "plans", "believes"):
             head = text[src[0] : src[1]]
             if not (head[:1].isupper() or head.lower() in PRONOUNS):
@@ -472,9 +514,33 @@ def _source_before(toks: list[Token], idx: int) -> tuple[int, int] | None:
     return picked[0].start, picked[-1].end
 
 
+# "A local official who requested anonymity because he was not authorized to speak to the
+# media said …": the source runs over its relative clause to the cue.
+_ANONYMOUS_SUBJECT = re.compile(
+    r"(?:(?:a|an|the|two|three|four|several|one|another)\s+)[^,.;:“”\"]{2,80}?,?\s+who\s+"
+    r"(?:spoke|requested|asked|declined|was|were|is|are|had|has|have)\b[^.;“”\"]{0,140}?"
+    r"(?:anonymity|named|identified|authori[sz]ed|publicly)[^.;“”\"]{0,80}?,?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _anonymous_subject(text: str, s_start: int, cue_start: int) -> tuple[int, int] | None:
+    """The span of an anonymous source with its relative clause, ending at the cue."""
+    m = _ANONYMOUS_SUBJECT.search(text[s_start:cue_start])
+    if m is None:
+        return None
+    return strip_span(text, s_start + m.start(), cue_start, trailing=" ")
+
+
 def _sentence_subject(toks: list[Token], limit: int) -> tuple[int, int] | None:
     """The leading proper name of a sentence ("Donald Trump’s campaign …"), if any."""
     k = 0
+    # A dateline is not the subject: "OTTAWA — Several provinces …, saying …".
+    caps = 0
+    while caps < limit and toks[caps].text.isupper() and toks[caps].text.isalpha():
+        caps += 1
+    if 0 < caps < limit and toks[caps].text in ("—", "–", "-", ":"):
+        k = caps + 1
     while k < limit and toks[k].low in LEADING_NOISE:
         k += 1
     start = k
@@ -484,7 +550,13 @@ def _sentence_subject(toks: list[Token], limit: int) -> tuple[int, int] | None:
         if start < limit and toks[start].low in ("he", "she", "they"):
             return toks[start].start, toks[start].end
         return None
+    # "Several provinces …": a quantifier and its noun.
+    if k == start + 1 and toks[start].low in _QUANTIFIERS and k < limit and toks[k].text.isalpha():
+        k += 1
     return toks[start].start, toks[k - 1].end
+
+
+_QUANTIFIERS = frozenset(["several", "some", "many", "most", "few", "two", "three", "four", "both"])
 
 
 def _source_after(toks: list[Token], idx: int) -> tuple[int, int] | None:

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from factcheck.domain.scoring import sourcing_score
 from factcheck.domain.source_names import SourceDirectory, starter_directory
 from factcheck.suggest import merge
-from factcheck.suggest.chains import build_chains, publisher_hop
+from factcheck.suggest.chains import build_chains, dateline_hop, prior_grades, publisher_hop
+from factcheck.suggest.descriptions import refine_speakers
 from factcheck.suggest.lexicon import RELATIVES
 from factcheck.suggest.speakers import assign_speakers
 from schemas.spans import ChainHop, Span, SuggestedAttribution
-from schemas.vocab import AttributionType, SourceKind
+from schemas.vocab import AttributionType, Relation, SourceKind
 
 
 def _span(text: str, s: int, e: int) -> Span:
@@ -56,11 +57,14 @@ def suggest_attributions(
     found = merge.find(text, learned)
     attrs = found.attrs
     assign_speakers(text, attrs, directory)
+    refine_speakers(text, attrs, directory)
     pub = publisher_hop(text, publisher, directory)
     chains = build_chains(text, attrs, found.paragraphs, pub, directory)
+    priors = prior_grades(directory)
+    wire = dateline_hop(text, directory)
     out: list[SuggestedAttribution] = []
     for attr, chain in zip(attrs, chains, strict=True):
-        scored = sourcing_score(chain, attr.kind)
+        scored = sourcing_score(chain, attr.kind, priors=priors)
         content_spans = [_span(text, s, e) for s, e in attr.content]
         out.append(
             SuggestedAttribution(
@@ -79,7 +83,7 @@ def suggest_attributions(
         for sents in found.sentences:
             for s, e in sents:
                 if not any(a < e and s < b for a, b in covered):
-                    out.append(_unattributed(text, s, e, pub))
+                    out.append(_unattributed(text, s, e, pub, wire, priors))
     out.sort(key=lambda s: _first(s).start)
     if len(_CACHE) > 32:
         _CACHE.clear()
@@ -107,10 +111,23 @@ def _first(suggestion: SuggestedAttribution) -> Span:
 
 
 def _unattributed(
-    text: str, start: int, end: int, publisher: tuple[str, SourceKind] | None
+    text: str,
+    start: int,
+    end: int,
+    publisher: tuple[str, SourceKind] | None,
+    wire: ChainHop | None = None,
+    priors: dict[str, str] | None = None,
 ) -> SuggestedAttribution:
+    """The publisher's own claim; under a wire dateline ("HONG KONG (AFP) –") the agency's,
+    republished by the publisher (issue 15: the agency is a hop of every claim whose source
+    the text does not name)."""
     chain = [ChainHop(name=publisher[0], kind=publisher[1])] if publisher else []
-    scored = sourcing_score(chain, AttributionType.unattributed)
+    if wire is not None and not (chain and chain[0].name == wire.name):
+        agency = ChainHop(name=wire.name, kind=wire.kind)
+        chain = [agency] + [
+            h.model_copy(update={"relation": Relation.republished_by}) for h in chain
+        ]
+    scored = sourcing_score(chain, AttributionType.unattributed, priors=priors)
     return SuggestedAttribution(
         attribution_type=AttributionType.unattributed,
         content=_span(text, start, end),
@@ -154,6 +171,7 @@ def suggest_for_claims(
     # only fills in claims the rules find nothing for (computed once, when first needed).
     passes: dict[bool, list[_Reach]] = {}
     hops: dict[str, tuple[str, SourceKind] | None] = {}
+    wire: ChainHop | None = None
     chosen: list[SuggestedAttribution] = []
     for claim_start, claim_end in claims:
         start, end = max(0, claim_start), min(len(text), claim_end)
@@ -169,7 +187,8 @@ def suggest_for_claims(
         if best is None:
             if "publisher" not in hops:
                 hops["publisher"] = publisher_hop(text, publisher, directory)
-            best = _unattributed(text, start, end, hops["publisher"])
+                wire = dateline_hop(text, directory)
+            best = _unattributed(text, start, end, hops["publisher"], wire, prior_grades(directory))
         chosen.append(best)
     return chosen
 

@@ -154,9 +154,10 @@ def test_no_page_fetches_an_injected_image_or_colours_injected_text(  # type: ig
 ) -> None:
     seed(server_db, beacon)
 
-    # A link that names the reviewer: the sidebar shows the name.
+    # A link that names a reviewer the name rules refuse: ignored (nothing of it is shown),
+    # and the page asks who is reviewing.
     page.goto(server + "/?reviewer=" + urllib.parse.quote(payload(beacon, "Reviewer")))
-    page.get_by_text("Reviewing as").wait_for()
+    page.get_by_text("Who is reviewing?").wait_for()
     check(page, beacon, "reviewer-link")
 
     # Articles: paste an article whose title and outlet carry the payload; import it twice.

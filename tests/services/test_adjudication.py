@@ -15,7 +15,7 @@ from factcheck.services.reviewers import get_or_create_reviewer
 from factcheck.store.engine import read_session, write
 from schemas.spans import ChainHop
 from schemas.vocab import AttributionType, Relation, SourceKind
-from tests.services.test_review import PUTIN_TASS, article, rate, sheet  # noqa: F401
+from tests.services.test_review import PUTIN_TASS, make_article, rate, sheet
 
 STUBB_CHAIN = [
     ChainHop(name="Alexander Stubb", kind=SourceKind.head_of_state),
@@ -35,6 +35,11 @@ FULL = {
     "corroborated": True,
     "corroborated_by": "Helsingin Sanomat",
 }
+
+
+@pytest.fixture
+def article(engine: Engine) -> tuple[int, list[int]]:
+    return make_article(engine)
 
 
 def start(engine: Engine, article_id: int, claim_id: int) -> review.AdjudicationStart:

@@ -44,6 +44,12 @@ PUTIN_REUTERS = [
 
 @pytest.fixture
 def article(engine: Engine) -> tuple[int, list[int]]:
+    return make_article(engine)
+
+
+def make_article(engine: Engine) -> tuple[int, list[int]]:
+    """Three one-sentence claims (Putin, TASS, analysts) of a ZeroHedge article."""
+
     def work(session: Session) -> tuple[int, list[int]]:
         article = articles.import_text(session, TEXT, ArticleMeta(outlet="ZeroHedge"))
         ids = [c.id for c in claims.list_claims(session, article.id)]  # type: ignore[arg-type]

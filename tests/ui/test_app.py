@@ -367,7 +367,8 @@ def test_delete_needs_confirmation(app: AppTest, sqlite_url: str) -> None:
     popovers = [b for b in enclosing_blocks(app, "confirm_delete") if b.type == "popover"]
     assert [p.proto.popover.label for p in popovers] == ["Delete…"]
     # Everything else on the page, clicked once, deletes nothing.
-    skipped = ("confirm_delete", "open_article", "switch_reviewer")  # the last one signs out
+    # open_article and annotate_imported go to the Annotate page; switch_reviewer signs out
+    skipped = ("confirm_delete", "open_article", "annotate_imported", "switch_reviewer")
     others = [b.key for b in app.button if b.key not in skipped]
     for key in others:
         if not app.button(key=key).disabled:

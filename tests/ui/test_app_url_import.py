@@ -26,7 +26,7 @@ def app() -> Any:
     return at
 
 
-def test_fetch_a_page_and_open_it_in_annotate(db: str, site: str) -> None:
+def test_fetch_a_page_and_open_it_in_annotate(db: str, site: str) -> None:  # noqa: F811
     at = app()
     fetch(at, f"{site}/news/story.html")
     assert [s.value.replace("\\", "") for s in at.success] == [
