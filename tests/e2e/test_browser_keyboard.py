@@ -97,17 +97,23 @@ def test_hotkeys_grade_and_accept_and_the_page_fits(server: str, server_db: str,
     page.get_by_text("Saved claim 1").wait_for()
     wait_idle(page)
     assert heading(page) == "Claim 2 of 16"
-    press(page, "c", "3", "Enter")
-    page.get_by_text("Saved claim 2").wait_for()
+    # Two more claims typed without a pause: the page redraws after each key (the message
+    # "Saved claim 1" goes, "Saved claim 2" comes) and no key press may be lost meanwhile.
+    press(page, "c", "3", "Enter", "d", "4", "Enter")
+    page.get_by_text("Saved claim 3").wait_for()
     wait_idle(page)
-    with Session(make_engine(server_db)) as session:
-        grades = {(a.source_reliability, a.information_credibility, a.suggestion_outcome)
-                  for a in session.exec(select(Assessment)).all()}  # fmt: skip
-    assert grades == {("B", 2, "accepted"), ("C", 3, "accepted")}
-    # J J K N move; the open claim is outlined and scrolled into the article's view
-    press(page, "j", "j", "k")
     assert heading(page) == "Claim 4 of 16"
-    for _ in range(6):
+    with Session(make_engine(server_db)) as session:
+        rows = session.exec(select(Assessment, Claim).where(Assessment.claim_id == Claim.id))
+        grades = {
+            (c.position, a.source_reliability, a.information_credibility, a.suggestion_outcome)
+            for a, c in rows.all()
+        }
+    assert grades == {(1, "B", 2, "accepted"), (2, "C", 3, "accepted"), (3, "D", 4, "accepted")}
+    # J J K move; the open claim is outlined and scrolled into the article's view
+    press(page, "j", "j", "k")
+    assert heading(page) == "Claim 5 of 16"
+    for _ in range(5):
         press(page, "j")
     assert heading(page) == "Claim 10 of 16"
     visible = page.evaluate(

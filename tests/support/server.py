@@ -40,5 +40,9 @@ def streamlit_command(port: int, *extra: str, script: Path = APP) -> list[str]:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # A test server never reloads modules: an edit to the checkout mid-test would rerun
+        # the page against half-reloaded modules ("Table 'article' is already defined").
+        "--server.fileWatcherType",
+        "none",
         *extra,
     ]

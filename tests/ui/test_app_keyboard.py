@@ -131,6 +131,9 @@ def test_marking_speaker_cue_content_and_a_hop(app: AppTest, sqlite_url: str) ->
     text = component_data(app, VIEW_KEY)["text"]
     claims = component_data(app, VIEW_KEY)["claims"]
     events(app, {"type": "open", "claim": claims[4][0]})  # “Speaking before … Putin described”
+    # from a rejected suggestion (the publisher alone): what marking does, whatever the
+    # suggester guessed
+    app.button(key="reject_suggestion").click().run()
     _, start, _, _, _ = claims[4]
     putin = text.index("Putin", start)
     cue = text.index("described", start)
@@ -197,3 +200,50 @@ def test_chain_text_keeps_relations_and_sets_the_speaker(app: AppTest, sqlite_ur
     ]
     assert component_data(app, CHAIN_KEY)["names"]  # completion: the registry's names
     assert "AP" in component_data(app, CHAIN_KEY)["names"]  # …and its aliases
+
+
+def test_a_selected_name_becomes_the_origin_before_the_chain(app: AppTest) -> None:
+    started(app)
+    text = component_data(app, VIEW_KEY)["text"]
+    claims = component_data(app, VIEW_KEY)["claims"]
+    stubb = next(c for c in claims if "Stubb said president Donald Trump" in text[c[1] : c[2]])
+    events(app, {"type": "open", "claim": stubb[0]})
+    before = component_data(app, CHAIN_KEY)["value"]
+    assert before.startswith("Alexander Stubb > ")  # the suggestion took the one who told
+    trump = text.index("Donald Trump", stubb[1])
+    # "Stubb said Trump suggested": Trump is where it began, Stubb passed it on
+    events(app, {"type": "select", "action": "origin", "start": trump, "end": trump + 12})
+    assert component_data(app, CHAIN_KEY)["value"] == "Donald Trump > " + before
+    assert app.text_input(key="f_speaker").value == "Donald Trump"  # the speaker follows
+    assert component_data(app, VIEW_KEY)["marks"]["source"] == [[trump, trump + 12]]
+    # the same name again changes nothing
+    events(app, {"type": "select", "action": "origin", "start": trump, "end": trump + 12})
+    assert component_data(app, CHAIN_KEY)["value"] == "Donald Trump > " + before
+    # a rejected suggestion leaves the publisher alone: the origin goes before it
+    app.button(key="reject_suggestion").click().run()
+    events(app, {"type": "select", "action": "origin", "start": trump, "end": trump + 12})
+    assert component_data(app, CHAIN_KEY)["value"] == "Donald Trump > ZeroHedge"
+    assert app.text_input(key="f_speaker").value == "Donald Trump"
+
+
+def test_the_jump_box_after_a_split_keeps_the_open_claim(app: AppTest) -> None:
+    started(app)
+    text = component_data(app, VIEW_KEY)["text"]
+    claims = component_data(app, VIEW_KEY)["claims"]
+    events(app, {"type": "open", "claim": claims[2][0]})
+    box = app.selectbox(key=f"jump_{claims[2][0]}")
+    shown = box.proto.options[box.proto.default]  # the label the browser shows
+    at = text.index("as American", claims[2][1])
+    events(app, {"type": "select", "action": "split", "start": at, "end": at + 11})
+    # The browser sends back the label it showed before the split, which no option has now
+    # (it once sent the reviewer to claim 1 with the next key press).
+    states = app._tree.get_widget_states()
+    for state in states.widgets:
+        if state.id == app.selectbox(key=f"jump_{claims[2][0]}").id:
+            state.string_value = shown
+    app._run(states)
+    assert not app.exception
+    assert claim_heading(app) == "Claim 3 of 17"
+    keys(app, "S")
+    assert claim_heading(app) == "Claim 3 of 17"
+    assert app.selectbox(key=f"jump_{claims[2][0]}").value == claims[2][0]

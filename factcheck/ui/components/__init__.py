@@ -155,6 +155,9 @@ def chain_field(*, value: str, names: Sequence[str], on_chain: Callable[[], None
     )
 
 
+_LAYOUT = f"<style>{_asset('annotate_layout.css')}</style>"
+
+
 def annotate_layout() -> None:
     """The Annotate page's compact layout (a style element, no visible element)."""
-    st.html(f"<style>{_asset('annotate_layout.css')}</style>")
+    st.html(_LAYOUT)
