@@ -74,6 +74,7 @@ from factcheck.ui.components import (
     parse_events,
     trigger,
 )
+from factcheck.ui.trace_panel import trace_panel
 from schemas.records import AssessmentInput
 from schemas.vocab import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
 
@@ -140,6 +141,7 @@ PANELS = {
     "chain": "Chain",
     "details": "Details",
     "history": "History",
+    "trace": "Trace",
 }
 BOUNDS_KEYS = (
     "edit_start",
@@ -535,6 +537,17 @@ def remove_hop(uid: int) -> None:
     draft = open_draft()
     draft.values.hops = [h for h in draft.values.hops if h.uid != uid]
     changed_by_code(draft)
+
+
+def open_traced(target_article: int, target_claim: int | None) -> None:
+    """The Trace panel's "open": that article, at the claim the statement appears in (this
+    run has already taken the open form into its draft, which stays kept, as on any move)."""
+    ss["article_id"] = target_article
+    if target_claim is None:
+        ss.pop("claim_id", None)
+    else:
+        ss["claim_id"] = target_claim
+    st.rerun()
 
 
 def undo_last() -> None:
@@ -971,7 +984,8 @@ with work_col:
         help="Suggestions: every claim's suggestion, marked in the text and listed. "
         "Bounds: merge, split, trim, drop or add claims. Chain: edit the hops one by one. "
         "Details: translation, primary source, corroboration, notes. "
-        "History: the article's latest changes, with undo.",
+        "History: the article's latest changes, with undo. "
+        "Trace: where else this statement appeared, earliest first.",
     )
     record_drawn("panels_drawn", True)
     # Where we are and the moves, in one row; the jump box gets a row of its own, so neither
@@ -1127,6 +1141,11 @@ with work_col:
                 )
             if any(c.undoable for c in changes):
                 st.button("Undo last claim change", key="undo_history", on_click=undo_last)
+
+    if is_open("trace"):
+        with st.container(border=True):
+            st.markdown("**Where else this statement appeared**")
+            trace_panel(claim.id, on_open=open_traced)
 
     conflict = ss.get("conflict")
     if conflict and conflict.get("claim") == claim.id:
