@@ -126,6 +126,11 @@ def _batches(session: Session, query: Any, size: int = BATCH) -> Iterator[list[A
         release_rows(session, batch)
 
 
+def _only(query: Any, column: Any, values: list[Any] | None) -> Any:
+    """`query` kept to the rows whose `column` is one of `values` (every row without any)."""
+    return query.where(col(column).in_(values)) if values else query
+
+
 def _each(session: Session, query: Any, size: int = BATCH) -> Iterator[Any]:
     """The rows of a one-entity query, streamed in batches of `size`."""
     for batch in _batches(session, query, size):
@@ -156,9 +161,7 @@ def _source_records(session: Session) -> Iterator[dict[str, Any]]:
 
 
 def _reviewer_records(session: Session, flt: ExportFilter) -> Iterator[dict[str, Any]]:
-    query = select(Reviewer).order_by(col(Reviewer.name))
-    if flt.reviewers:
-        query = query.where(col(Reviewer.name).in_(flt.reviewers))
+    query = _only(select(Reviewer).order_by(col(Reviewer.name)), Reviewer.name, flt.reviewers)
     for reviewer in _each(session, query):
         yield {
             "type": "reviewer",
@@ -170,9 +173,7 @@ def _reviewer_records(session: Session, flt: ExportFilter) -> Iterator[dict[str,
 
 
 def _article_records(session: Session, flt: ExportFilter) -> Iterator[dict[str, Any]]:
-    query = select(Article).order_by(col(Article.id))
-    if flt.article_ids:
-        query = query.where(col(Article.id).in_(flt.article_ids))
+    query = _only(select(Article).order_by(col(Article.id)), Article.id, flt.article_ids)
     for a in _each(session, query, ARTICLE_BATCH):
         yield {
             "type": "article",
@@ -193,9 +194,7 @@ def _article_records(session: Session, flt: ExportFilter) -> Iterator[dict[str, 
 
 
 def _claim_records(session: Session, flt: ExportFilter) -> Iterator[dict[str, Any]]:
-    query = select(Claim).order_by(col(Claim.id))
-    if flt.article_ids:
-        query = query.where(col(Claim.article_id).in_(flt.article_ids))
+    query = _only(select(Claim).order_by(col(Claim.id)), Claim.article_id, flt.article_ids)
     for c in _each(session, query):
         yield {
             "type": "claim",

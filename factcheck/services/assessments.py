@@ -70,11 +70,15 @@ def save_assessment(
         )
     now = utcnow()
     if assessment is None:
-        assessment = _new_row(row_id(claim), row_id(reviewer), final, data, now)
+        values = _new_values(row_id(claim), row_id(reviewer), final, data, now)
+        assessment = Assessment(**values)
     else:
         _update_row(assessment, row_id(reviewer), data, now)
+    session.add(assessment)
+    session.flush()
     stored_chain = before.chain if before is not None else None
-    _write(session, [_Write(assessment, data, stored_chain)], SourceLinks(session))
+    chain = _Chain(row_id(assessment), data.chain, stored_chain)
+    _write_chains(session, [chain], SourceLinks(session))
     grade_text = grade(data.source_reliability, data.information_credibility) or "no grade"
     history.record_assessment(
         session,
@@ -214,22 +218,21 @@ def _columns(
     return values
 
 
-def _new_row(
+def _new_values(
     claim_id: int,
     reviewer_id: int,
     final: bool,
     data: AssessmentInput,
     now: datetime,
     restored: Restored | None = None,
-) -> Assessment:
-    """A new row holding `data` at version 1, built in one go (a bulk load builds thousands:
-    setting the columns one by one afterwards costs more than the insert)."""
-    values = _columns(data, 1, now, restored)
+) -> dict[str, Any]:
+    """Every column of a new row holding `data` at version 1 (`id` None: the database picks
+    it): the same keys for every row, so many go in one statement."""
+    values: dict[str, Any] = {"id": None, "suggestion_outcome": None, "created_at": now}
+    values |= _columns(data, 1, now, restored)
     if restored is not None:
         values.update(id=restored.id, created_at=restored.created_at)
-    else:
-        values["created_at"] = now
-    return Assessment(claim_id=claim_id, reviewer_id=reviewer_id, is_final=final, **values)
+    return {"claim_id": claim_id, "reviewer_id": reviewer_id, "is_final": final, **values}
 
 
 def _update_row(row: Assessment, reviewer_id: int, data: AssessmentInput, now: datetime) -> None:
@@ -240,35 +243,48 @@ def _update_row(row: Assessment, reviewer_id: int, data: AssessmentInput, now: d
 
 
 @dataclass
-class _Write:
-    row: Assessment  # holding `data` already (`_new_row`, `_update_row`)
-    data: AssessmentInput
-    stored_chain: list[ChainHop] | None  # None: a new row
-    restored: Restored | None = None
+class _Chain:
+    """An assessment's chain to store, and what is stored now (None: a new assessment)."""
+
+    assessment_id: int
+    chain: list[ChainHop]
+    stored: list[ChainHop] | None
+    sources: tuple[str | None, ...] | None = None  # a bundle names the record of each hop
 
 
-def _write(session: Session, writes: list[_Write], links: SourceLinks) -> None:
-    """Store rows that hold their input by the one rule (`_columns`), with their chain hops
-    (`hop_values`, linked to the registry). Rows go in one flush, hops in one statement; a
-    chain that did not change keeps its hops (and their links) as they are."""
-    session.add_all([w.row for w in writes])
-    session.flush()
-    changed = [w for w in writes if w.stored_chain != w.data.chain]
-    replaced = [row_id(w.row) for w in changed if w.stored_chain]
+def _write_chains(session: Session, chains: list[_Chain], links: SourceLinks) -> None:
+    """Chain hops (`hop_values`, linked to the registry) in one statement. A chain that did
+    not change keeps its hops, and their links, as they are."""
+    changed = [c for c in chains if c.stored != c.chain]
+    replaced = [c.assessment_id for c in changed if c.stored]
     if replaced:
         session.exec(delete(ChainHopRow).where(col(ChainHopRow.assessment_id).in_(replaced)))
     hops = []
-    for w in changed:
-        named = w.restored.hop_sources if w.restored is not None else None
-        for hop, values in zip(w.data.chain, hop_values(w.data.chain), strict=True):
+    for c in changed:
+        for hop, values in zip(c.chain, hop_values(c.chain), strict=True):
             source_id = (
-                links.named(named[values["position"]])
-                if named is not None
+                links.named(c.sources[values["position"]])
+                if c.sources is not None
                 else links.mentioned(hop.name, hop.kind)
             )
-            hops.append({**values, "assessment_id": row_id(w.row), "source_id": source_id})
+            hops.append({**values, "assessment_id": c.assessment_id, "source_id": source_id})
     if hops:
         session.exec(insert(ChainHopRow), params=hops)
+
+
+def _insert_rows(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """New rows (`_new_values`) in bulk, without building an object per row; their ids in
+    order. Rows with their id go first: an id the database picks is then past them."""
+    given = [row for row in rows if row["id"] is not None]
+    if given:
+        session.exec(insert(Assessment), params=given)
+    picked: list[int] = []
+    if len(given) < len(rows):
+        statement = insert(Assessment).returning(col(Assessment.id), sort_by_parameter_order=True)
+        params = [{k: v for k, v in row.items() if k != "id"} for row in rows if row["id"] is None]
+        picked = list(session.exec(statement, params=params).scalars())
+    ids = iter(picked)
+    return [row["id"] if row["id"] is not None else next(ids) for row in rows]
 
 
 # ------------------------------------------------------------------------ many at once
@@ -330,32 +346,39 @@ def _key(claim_id: int, reviewer_id: int, final: bool) -> tuple[int, int | None,
 
 
 def _store_batch(session: Session, batch: list[AssessmentItem], links: SourceLinks) -> int:
-    """One batch: its stored rows and their chains read in two queries, then `_write`."""
+    """One batch: stored rows and their chains read in two queries, updated in one flush,
+    new rows inserted in one statement, then every chain's hops in one more."""
     if not batch:
         return 0
     now = utcnow()
     rows = _stored_rows(session, [item for item in batch if item.restored is None])
-    chains = chains_for(session, [row_id(row) for row in rows.values()])
-    writes = []
+    stored_chains = chains_for(session, [row_id(row) for row in rows.values()])
+    chains: list[_Chain] = []
+    new: list[tuple[dict[str, Any], AssessmentItem]] = []
     for item in batch:
         row = None if item.restored else rows.get(_key(item.claim_id, item.reviewer_id, item.final))
         if row is None:
-            row = _new_row(
+            values = _new_values(
                 item.claim_id, item.reviewer_id, item.final, item.data, now, item.restored
             )
-            writes.append(_Write(row, item.data, None, item.restored))
+            new.append((values, item))
             continue
-        stored_chain = chains.get(row_id(row), [])
+        stored_chain = stored_chains.get(row_id(row), [])
         data = item.data
         if item.fields is not None:
             update = {name: getattr(data, name) for name in item.fields}
             data = input_from_row(row, stored_chain).model_copy(update=update)
         _update_row(row, item.reviewer_id, data, now)
-        writes.append(_Write(row, data, stored_chain))
-    _write(session, writes, links)
-    for w in writes:
-        session.expunge(w.row)
-    return len(writes)
+        chains.append(_Chain(row_id(row), data.chain, stored_chain))
+    session.flush()
+    ids = _insert_rows(session, [values for values, _ in new])
+    for assessment_id, (_, item) in zip(ids, new, strict=True):
+        sources = item.restored.hop_sources if item.restored is not None else None
+        chains.append(_Chain(assessment_id, item.data.chain, None, sources))
+    _write_chains(session, chains, links)
+    for row in rows.values():
+        session.expunge(row)
+    return len(batch)
 
 
 def _stored_rows(
