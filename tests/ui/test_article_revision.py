@@ -15,8 +15,10 @@ from factcheck.services import workspace as annotation
 from factcheck.services.assessments import save_assessment
 from factcheck.services.reviewers import get_or_create_reviewer
 from factcheck.store.engine import make_engine, write
+from factcheck.ui.components import VIEW_KEY
 from schemas.records import ArticleMeta, AssessmentInput
 from tests.conftest import open_page, use_app_database
+from tests.support.components import component_data
 from tests.ui.test_app import ANNOTATE, claim_heading
 from tests.ui.test_query_counts import counting
 
@@ -109,7 +111,9 @@ def test_annotate_page_reloads_only_when_the_article_changed(
     write(engine, lambda s: save_assessment(s, last, ana, grade))
     at.run()
     assert _progress(at) == "1 of 3 claims rated by ana"
-    assert 'title="claim 3: A1"' in at.get("html")[0].proto.body
+    # the article view (a component) is given claim 3 with its new grade as its label
+    view = component_data(at, VIEW_KEY)
+    assert [c[4] for c in view["claims"] if c[0] == last] == ["claim 3: A1"]
 
     # Someone merges two claims: the page follows.
     with Session(engine) as session:
