@@ -12,8 +12,9 @@ Two texts are one statement when (checked in this order):
 - `partial`: a quotation of one shares a run of `MIN_QUOTED_RUN` or more consecutive words with
   a quotation of the other, or one quotation (of at least `MIN_FRAGMENT_WORDS` words, two of
   them content words) lies whole inside a quotation of the other ("a major problem" inside a
-  longer quote elsewhere) and the two texts share a content word outside it (the speaker or
-  the subject: a short quotation alone is often a stock phrase, "the next president");
+  longer quote elsewhere), is not in title case (a programme or a book: "Fox News Sunday"),
+  and the two texts share two content words outside it (the speaker, the subject: a short
+  quotation alone is often a stock phrase, "law and order", "a lot going on");
 - `reworded`: the word sequences are close (`word_similarity` ≥ `REWORDED_SIMILARITY`) and
   share most content words (Dice ≥ `REWORDED_CONTENT`), so one changed word, a moved
   attribution or another translation match, while sentences sharing a stock phrase ("the
@@ -29,14 +30,17 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Literal
 
 SHINGLE_WORDS = 3
+WINNOW_WINDOW = 4  # outside quotations, one shingle in every 4 is indexed (runs of 6 words)
 MIN_WORDS = 4
 MIN_QUOTED_RUN = 6
+MIN_QUOTED_CONTENT = 4
 MIN_FRAGMENT_WORDS = 3
 REWORDED_SIMILARITY = 0.6
 REWORDED_CONTENT = 0.6
@@ -101,28 +105,44 @@ def shingle_hash(shingle: str) -> int:
     )
 
 
-def shingles(words: tuple[str, ...]) -> frozenset[int]:
+def shingle_sequence(words: tuple[str, ...]) -> list[int]:
     """Hashes of the overlapping `SHINGLE_WORDS`-word runs of `words` that hold at least one
-    content word (a text shorter than that: the whole text, when it holds one)."""
+    content word, in text order (a text shorter than that: the whole text, when it holds one)."""
     if len(words) < SHINGLE_WORDS:
-        return frozenset({shingle_hash(" ".join(words))}) if _content(words) else frozenset()
-    found = set()
-    for i in range(len(words) - SHINGLE_WORDS + 1):
-        run = words[i : i + SHINGLE_WORDS]
-        if any(w not in STOPWORDS for w in run):
-            found.add(shingle_hash(" ".join(run)))
-    return frozenset(found)
+        return [shingle_hash(" ".join(words))] if _content(words) else []
+    runs = (words[i : i + SHINGLE_WORDS] for i in range(len(words) - SHINGLE_WORDS + 1))
+    return [shingle_hash(" ".join(run)) for run in runs if not STOPWORDS.issuperset(run)]
+
+
+def shingles(words: tuple[str, ...]) -> frozenset[int]:
+    """The set of `shingle_sequence`."""
+    return frozenset(shingle_sequence(words))
+
+
+def winnow(sequence: list[int], window: int) -> set[int]:
+    """The smallest hash of every `window` consecutive ones (winnowing, Schleimer et al. 2003):
+    two texts sharing `window` consecutive shingles always keep one of them, the same one, so
+    an index of the kept hashes still finds every such shared run with a fraction of the rows."""
+    if len(sequence) <= window:
+        return {min(sequence)} if sequence else set()
+    return {min(sequence[i : i + window]) for i in range(len(sequence) - window + 1)}
+
+
+def _quoted_texts(text: str) -> Iterator[str]:
+    for match in _QUOTED.finditer(_DOUBLED_APOSTROPHES.sub('"', text)):
+        yield next(group for group in match.groups() if group is not None)
 
 
 def quotations(text: str) -> tuple[tuple[str, ...], ...]:
     """The normalised words of each quotation in `text` (empty quotations left out)."""
-    found = []
-    for match in _QUOTED.finditer(_DOUBLED_APOSTROPHES.sub('"', text)):
-        inner = next(group for group in match.groups() if group is not None)
-        words = normalised_words(inner)
-        if words:
-            found.append(words)
-    return tuple(found)
+    return tuple(words for inner in _quoted_texts(text) if (words := normalised_words(inner)))
+
+
+def _title(inner: str) -> bool:
+    """A quotation in title case names a work or a programme ("Fox News Sunday", "Good Morning
+    America"), not a statement: every content word capitalised."""
+    words = [w for w in _WORD.findall(inner.translate(_DROP)) if w.casefold() not in STOPWORDS]
+    return bool(words) and all(w[0].isupper() or w[0].isdigit() for w in words)
 
 
 @dataclass(frozen=True)
@@ -134,6 +154,12 @@ class Fingerprint:
     shingles: frozenset[int]
     quotes: tuple[tuple[str, ...], ...]
     quoted_runs: frozenset[tuple[str, ...]]  # every MIN_QUOTED_RUN-word run inside a quotation
+    fragments: tuple[tuple[str, ...], ...]  # short quotations that may match inside longer ones
+    quoted_shingles: frozenset[int]  # the shingles inside quotations
+    # What the index stores: every quoted shingle (a short quotation must be found inside a
+    # long one), and the winnowed rest (`WINNOW_WINDOW`: a whole sentence repeated or reworded
+    # shares long runs).
+    indexed: frozenset[int]
 
 
 @lru_cache(maxsize=32768)
@@ -141,19 +167,43 @@ def fingerprint(text: str) -> Fingerprint:
     """The fingerprint of `text` (kept for the texts compared most recently: an index lookup
     compares the same stored passages again and again, and a fingerprint never changes)."""
     words = normalised_words(text)
-    quotes = quotations(text)
+    quotes = []
+    fragments = []
+    for inner in _quoted_texts(text):
+        quote = normalised_words(inner)
+        if not quote:
+            continue
+        quotes.append(quote)
+        if _fragment(quote) and not _title(inner):
+            fragments.append(quote)
     runs = frozenset(
         quote[i : i + MIN_QUOTED_RUN]
         for quote in quotes
         for i in range(len(quote) - MIN_QUOTED_RUN + 1)
     )
-    return Fingerprint(words, _content(words), shingles(words), quotes, runs)
+    inside = frozenset(h for quote in quotes for h in shingles(quote))
+    sequence = shingle_sequence(words)
+    indexed = inside | winnow([h for h in sequence if h not in inside], WINNOW_WINDOW)
+    return Fingerprint(
+        words,
+        _content(words),
+        frozenset(sequence),
+        tuple(quotes),
+        runs,
+        tuple(fragments),
+        inside,
+        frozenset(indexed),
+    )
 
 
 @dataclass(frozen=True)
 class Match:
     kind: MatchKind
     similarity: float  # 0–1, `word_similarity` of the two texts (1.0 for exact)
+    # Evidence enough to make the two texts one statement of the index, so that what matches
+    # either belongs to it too: not a short quotation alone, nor a shared run that is mostly
+    # stopwords ("to be president of the United States", "at the end of the day").
+    joins: bool = True
 
 
 def _ratio(a: tuple[str, ...], b: tuple[str, ...]) -> float:
@@ -179,21 +229,28 @@ def _fragment(words: tuple[str, ...]) -> bool:
     return len(words) >= MIN_FRAGMENT_WORDS and len(_content(words)) >= 2
 
 
-def _quotes_meet(a: Fingerprint, b: Fingerprint) -> bool:
+def _substantial(runs: frozenset[tuple[str, ...]]) -> bool:
+    """Shared quoted runs that make one statement: one with `MIN_QUOTED_CONTENT` content words,
+    or several (a longer shared passage)."""
+    return len(runs) >= 3 or any(len(_content(run)) >= MIN_QUOTED_CONTENT for run in runs)
+
+
+def _quotes_meet(a: Fingerprint, b: Fingerprint) -> Match | None:
     """A quotation of each shares a run of `MIN_QUOTED_RUN` words, or a short quotation of one
-    lies whole inside a quotation of the other and the two texts share a content word besides
-    (the speaker, the subject): "a major problem" alone is a stock phrase, "Stubb … 'a major
-    problem'" is a partial quote."""
-    if a.quoted_runs & b.quoted_runs:
-        return True
-    for qa in a.quotes:
-        for qb in b.quotes:
-            short = qa if _fragment(qa) and _inside(qa, qb) else None
-            if short is None and _fragment(qb) and _inside(qb, qa):
-                short = qb
-            if short is not None and (a.content & b.content) - _content(short):
-                return True
-    return False
+    lies whole inside a quotation of the other and the two texts share two content words
+    besides (the speaker, the subject): "a major problem" alone is a stock phrase, "Stubb …
+    NATO troops … 'a major problem'" is a partial quote. Only a substantial shared run joins
+    the index's statements."""
+    shared = a.quoted_runs & b.quoted_runs
+    if shared:
+        return Match("partial", word_similarity(a.words, b.words), _substantial(shared))
+    for short, long in [
+        *((qa, qb) for qa in a.fragments for qb in b.quotes),
+        *((qb, qa) for qb in b.fragments for qa in a.quotes),
+    ]:
+        if _inside(short, long) and len((a.content & b.content) - _content(short)) >= 2:
+            return Match("partial", word_similarity(a.words, b.words), joins=False)
+    return None
 
 
 def _quotes_close(a: Fingerprint, b: Fingerprint) -> bool:
@@ -224,8 +281,9 @@ def compare(a: Fingerprint, b: Fingerprint) -> Match | None:
         return None
     if not a.shingles & b.shingles:
         return None  # nothing in common that the index could have found either
-    if _quotes_meet(a, b):
-        return Match("partial", word_similarity(a.words, b.words))
+    partial = _quotes_meet(a, b)
+    if partial is not None:
+        return partial
     if min(len(a.words), len(b.words)) >= MIN_WORDS and (
         _dice(a.content, b.content) >= REWORDED_CONTENT
     ):

@@ -12,10 +12,13 @@ never merged, so loose matches cannot chain unrelated statements into one); so `
 one GROUP BY, and a trace adds the statement's other passages to its direct matches (a wording
 that drifted step by step).
 
-**Lookup.** A text's shingles are looked up rarest first: shingles found in more than
-`COMMON_SHINGLE` passages (stock phrases) are skipped unless nothing rarer is left; the
-`MAX_CANDIDATES` passages sharing most shingles are compared with
-`factcheck.domain.statements.compare`, which decides exact, partial or reworded.
+**Lookup.** The index holds a passage's shingles inside quotations and one in four of the
+rest (winnowing: `Fingerprint.indexed`), and a lookup asks for the text's own indexed shingles,
+rarest first: shingles found in more than `COMMON_SHINGLE` passages (stock phrases) are
+skipped unless nothing rarer is left; the `MAX_CANDIDATES` passages sharing most shingles (two
+at least, or one inside a quotation) are compared with `factcheck.domain.statements.compare`,
+which decides exact, partial or reworded. A trace adds at most `MAX_CANDIDATES` passages of its
+statement, so a stock sentence repeated in thousands of articles stays a bounded trace.
 
 **Access.** Appearances are article text (any reviewer may read), but their chains come from
 assessments: in team mode an annotator sees only their own assessments and those of released
@@ -28,10 +31,11 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, delete, false, func, insert, or_, select, update
+from sqlalchemy import Row, and_, delete, false, func, insert, or_, select, update
 from sqlmodel import Session, col
 
 from factcheck.domain.names import name_key
@@ -60,9 +64,11 @@ from factcheck.store.models import (
 from schemas.records import AssessmentInput
 from schemas.vocab import CHAIN_SEPARATOR
 
-COMMON_SHINGLE = 200  # a shingle in more passages than this is a stock phrase
+COMMON_SHINGLE = 50  # a shingle in more passages than this is a stock phrase
 RAREST_KEPT = 3  # when every shingle is common, look up this many of the rarest anyway
+SHORT_TEXT = 4  # a text of this many shingles or fewer may match on a single one
 MAX_CANDIDATES = 200
+JOIN_CANDIDATES = 20  # a new passage's statement: the best joining match is among the closest
 IN_CHUNK = 5000  # values per IN (...) list: well under SQLite's and PostgreSQL's limits
 RELIABILITY_ORDER = "ABCDE"  # F is "cannot be judged", not the worst (docs/domain.md)
 
@@ -79,58 +85,60 @@ def index_passages(
     session: Session, article_id: int, passages: Iterable[tuple[int, int, str]]
 ) -> int:
     """Add an article's passages (start, end, text) to the index, each in the statement of
-    its best match in another article (exact before partial before reworded, then the closest
-    wording), else a statement of its own; returns the number of passages indexed. Statements
-    are never merged: a passage quoting two statements (a claim with two quotes) joins one,
-    so a chain of loose matches cannot fold unrelated statements into one."""
+    its closest joining match in another article (`Match.joins`: not a short quotation alone;
+    the candidate sharing most shingles that joins), else a statement of its own;
+    returns the number of passages indexed. Statements are never merged: a passage quoting two
+    statements (a claim with two quotes) joins one, so a chain of loose matches cannot fold
+    unrelated statements into one. Runs inside every import: a few statements, whatever the
+    number of passages (Core executemany, not the ORM's unit of work)."""
     items = [(s, e, t, fingerprint(t)) for s, e, t in passages]
     items = [item for item in items if item[3].shingles]
     if not items:
         return 0
-    ids = list(
-        session.execute(
-            insert(StatementPassage).returning(
-                col(StatementPassage.id), sort_by_parameter_order=True
-            ),
-            [{"article_id": article_id, "start": s, "end": e, "text": t} for s, e, t, _ in items],
-        ).scalars()
-    )
     fps = [item[3] for item in items]
-    found = _candidates(session, [fp.shingles for fp in fps], article_id)
+    # A joining match shares a run of quoted words or most of the sentence: two shingles at
+    # least, so passages sharing one are not even fetched.
+    found = _candidates(session, fps, article_id, joining=True)
     rows = _passage_rows(session, {pid for ids_ in found for pid in ids_})
-    assigned: list[int] = []
-    for passage_id, fp, candidate_ids in zip(ids, fps, found, strict=True):
-        best: tuple[float, int] | None = None
+    assigned: list[int | None] = []
+    for fp, candidate_ids in zip(fps, found, strict=True):
+        # Candidates come most shared shingles first (an exact copy shares them all): the
+        # first that joins is the statement, and the rest are not even compared.
+        joined = None
         for cid in candidate_ids:
             row = rows[cid]
-            match = compare(fp, fingerprint(row.text))
-            if match is None or row.statement_id is None:
+            if row.statement_id is None:
                 continue
-            key = (_RANK[match.kind] + match.similarity, -row.statement_id)
-            if best is None or key > best:
-                best = key
-        assigned.append(-best[1] if best is not None else passage_id)
-    _set_statements(session, ids, assigned)
+            match = compare(fp, fingerprint(row.text))
+            if match is not None and match.joins:
+                joined = row.statement_id
+                break
+        assigned.append(joined)
+    passage_table = StatementPassage.__table__  # type: ignore[attr-defined]  # SQLModel's table
+    ids = list(
+        session.execute(
+            insert(passage_table).returning(passage_table.c.id, sort_by_parameter_order=True),
+            [
+                {"article_id": article_id, "start": s, "end": e, "text": t, "statement_id": sid}
+                for (s, e, t, _), sid in zip(items, assigned, strict=True)
+            ],
+        ).scalars()
+    )
+    if None in assigned:  # a statement of its own: the passage's own id
+        session.execute(
+            update(passage_table)
+            .where(passage_table.c.article_id == article_id, passage_table.c.statement_id.is_(None))
+            .values(statement_id=passage_table.c.id)
+        )
     session.execute(
-        insert(StatementShingle),
+        insert(StatementShingle.__table__),  # type: ignore[attr-defined]  # SQLModel's table
         [
             {"hash": h, "article_id": article_id, "passage_id": pid}
             for pid, fp in zip(ids, fps, strict=True)
-            for h in fp.shingles
+            for h in fp.indexed
         ],
     )
     return len(ids)
-
-
-def _set_statements(session: Session, ids: list[int], statements: list[int]) -> None:
-    table = StatementPassage.__table__  # type: ignore[attr-defined]  # SQLModel's table
-    session.execute(
-        update(table)
-        .where(table.c.id == bindparam("pid"))
-        .values(statement_id=bindparam("sid"))
-        .execution_options(synchronize_session=False),
-        [{"pid": pid, "sid": sid} for pid, sid in zip(ids, statements, strict=True)],
-    )
 
 
 def index_article_claims(session: Session, article_id: int) -> int:
@@ -162,48 +170,79 @@ def rebuild_index(
 
 
 def _candidates(
-    session: Session, wanted: Sequence[frozenset[int]], exclude_article: int
+    session: Session, fps: Sequence[Fingerprint], exclude_article: int, *, joining: bool = False
 ) -> list[list[int]]:
-    """For each set of shingles, the ids of the passages of other articles sharing most of
-    its rarer shingles (at most MAX_CANDIDATES), best first."""
+    """For each text, the ids of the passages of other articles sharing most of its rarer
+    indexed shingles, best first: at most MAX_CANDIDATES, or JOIN_CANDIDATES when `joining`
+    (choosing a new passage's statement). Two queries: how many passages hold each shingle
+    (stock shingles, in more than COMMON_SHINGLE passages, are left out unless a text has
+    nothing rarer: then its RAREST_KEPT rarest, so a statement repeated everywhere is still
+    found), then the postings of the shingles kept.
+
+    A passage sharing a single shingle with a text of more than `SHORT_TEXT` indexed shingles
+    is kept only when that shingle lies inside a quotation of the text (one shared run of three
+    words can make a partial quote, never an exact or a reworded sentence), and when
+    `joining` not even then (the index's statements are not joined by a short quotation)."""
+    # What the index holds of a text is its quoted shingles and its winnowed rest, and two texts
+    # sharing a run long enough to matter keep the same shingle of it: so a lookup asks for
+    # the text's own indexed shingles only.
+    wanted = [fp.indexed for fp in fps]
     every = sorted({h for hashes in wanted for h in hashes})
     if not every:
         return [[] for _ in wanted]
+    shingle = StatementShingle.__table__  # type: ignore[attr-defined]  # SQLModel's table
     df: dict[int, int] = {}
     for chunk in _chunks(every):
-        for h, n in session.execute(
-            select(col(StatementShingle.hash), func.count())
-            .where(
-                col(StatementShingle.hash).in_(chunk),
-                col(StatementShingle.article_id) != exclude_article,
+        df.update(
+            _raw_rows(
+                session,
+                select(shingle.c.hash, func.count())
+                .where(shingle.c.hash.in_(chunk), shingle.c.article_id != exclude_article)
+                .group_by(shingle.c.hash),
             )
-            .group_by(col(StatementShingle.hash))
-        ):
-            df[h] = n
+        )
     lookup: list[frozenset[int]] = []
     for hashes in wanted:
         present = sorted((df[h], h) for h in hashes if h in df)
         kept = frozenset(h for n, h in present if n <= COMMON_SHINGLE)
-        if not kept:
-            kept = frozenset(h for _, h in present[:RAREST_KEPT])
-        lookup.append(kept)
+        lookup.append(kept or frozenset(h for _, h in present[:RAREST_KEPT]))
     postings: dict[int, list[int]] = defaultdict(list)
-    needed = sorted({h for hashes in lookup for h in hashes})
-    for chunk in _chunks(needed):
-        for h, pid in session.execute(
-            select(col(StatementShingle.hash), col(StatementShingle.passage_id)).where(
-                col(StatementShingle.hash).in_(chunk),
-                col(StatementShingle.article_id) != exclude_article,
-            )
+    for chunk in _chunks(sorted({h for hashes in lookup for h in hashes})):
+        for h, pid in _raw_rows(
+            session,
+            select(shingle.c.hash, shingle.c.passage_id).where(
+                shingle.c.hash.in_(chunk), shingle.c.article_id != exclude_article
+            ),
         ):
             postings[h].append(pid)
+    limit = JOIN_CANDIDATES if joining else MAX_CANDIDATES
     result = []
-    for hashes in lookup:
+    for fp, hashes, kept in zip(fps, wanted, lookup, strict=True):
         shared: Counter[int] = Counter()
-        for h in hashes:
-            shared.update(postings.get(h, ()))
-        result.append([pid for pid, _ in shared.most_common(MAX_CANDIDATES)])
+        for h in kept:
+            shared.update(postings[h])
+        once = {pid for pid, n in shared.items() if n == 1}
+        if once and len(hashes) > SHORT_TEXT:
+            quoted = (
+                set()
+                if joining
+                else {pid for h in kept & fp.quoted_shingles for pid in postings[h]}
+            )
+            for pid in once - quoted:
+                del shared[pid]
+        result.append([pid for pid, _ in shared.most_common(limit)])
     return result
+
+
+def _raw_rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
+    """The rows of a query of plain integers as the driver returns them: a lookup reads a few
+    thousand postings per imported article, and building a Row for each cost as much as the
+    query itself (both drivers return Python ints for these columns, so nothing is lost)."""
+    result = session.execute(query)
+    try:
+        return list(result.cursor.fetchall())  # type: ignore[attr-defined]
+    finally:
+        result.close()
 
 
 def _passage_rows(session: Session, ids: Iterable[int]) -> dict[int, Row[Any]]:
@@ -326,7 +365,7 @@ def _find(
     """For each (start, end, text) of article `article_id`: its statement id and its best
     matching passage in every other article (one lookup for all of them)."""
     fps = [fingerprint(text) for _, _, text in texts]
-    found_ids = _candidates(session, [fp.shingles for fp in fps], article_id)
+    found_ids = _candidates(session, fps, article_id)
     rows = _passage_rows(session, {pid for ids in found_ids for pid in ids})
     cache: dict[int, Fingerprint] = {}
 
@@ -364,24 +403,32 @@ def _find(
         statement_ids.append(own)
     # The statement's other passages: wording that drifted step by step (A ~ B ~ C) is one
     # statement even where A and C no longer match directly. Both ends of a trace belong to the
-    # same statement, so this keeps the trace symmetric.
+    # same statement, so this keeps the trace symmetric (up to MAX_CANDIDATES passages of a
+    # statement, the first indexed: a stock sentence repeated in thousands of articles must
+    # not make a trace of thousands).
     members: dict[int, list[Any]] = defaultdict(list)
     wanted = sorted({sid for sid in statement_ids if sid is not None})
+    passage = StatementPassage.__table__  # type: ignore[attr-defined]  # SQLModel's table
     for chunk in _chunks(wanted):
-        for row in session.execute(
+        ranked = (
             select(
-                col(StatementPassage.id),
-                col(StatementPassage.article_id),
-                col(StatementPassage.start),
-                col(StatementPassage.end),
-                col(StatementPassage.text),
-                col(StatementPassage.statement_id),
+                passage.c.id,
+                passage.c.article_id,
+                passage.c.start,
+                passage.c.end,
+                passage.c.text,
+                passage.c.statement_id,
+                func.row_number()
+                .over(partition_by=passage.c.statement_id, order_by=passage.c.id)
+                .label("rank"),
             )
-            .where(
-                col(StatementPassage.statement_id).in_(chunk),
-                col(StatementPassage.article_id) != article_id,
-            )
-            .order_by(col(StatementPassage.article_id), col(StatementPassage.start))
+            .where(passage.c.statement_id.in_(chunk), passage.c.article_id != article_id)
+            .subquery()
+        )
+        for row in session.execute(
+            select(ranked)
+            .where(ranked.c.rank <= MAX_CANDIDATES)
+            .order_by(ranked.c.article_id, ranked.c.start)
         ):
             members[row.statement_id].append(row)
     result: list[tuple[int | None, list[Item]]] = []
@@ -465,8 +512,9 @@ def known_appearances(
 def statement_trace(session: Session, statement_id: int, towards: int | None = None) -> Trace:
     """The appearances of one statement of the index (the Statements page): one per article,
     each article's first passage of it, ordered by date, matched against the first indexed
-    passage. The shortest known chain leads to the appearance in article `towards`, else to
-    the one the statement travelled furthest to."""
+    passage (of a statement in more than MAX_CANDIDATES passages, the first indexed). The
+    shortest known chain leads to the appearance in article `towards`, else to the one the
+    statement travelled furthest to."""
     access.require_signed_in(session, access.resolve(None))
     rows = session.execute(
         select(
@@ -476,14 +524,15 @@ def statement_trace(session: Session, statement_id: int, towards: int | None = N
             col(StatementPassage.text),
         )
         .where(col(StatementPassage.statement_id) == statement_id)
-        .order_by(col(StatementPassage.article_id), col(StatementPassage.start))
+        .order_by(col(StatementPassage.id))
+        .limit(MAX_CANDIDATES)
     ).all()
     if not rows:
         raise NotFoundError(f"statement {statement_id} does not exist")
     first: dict[int, Any] = {}
-    for row in rows:
+    for row in sorted(rows, key=lambda r: (r.article_id, r.start)):
         first.setdefault(row.article_id, row)
-    reference_row = next(iter(first.values()))
+    reference_row = first[rows[0].article_id]
     reference = fingerprint(reference_row.text)
     items = []
     for row in first.values():
@@ -637,13 +686,22 @@ def _chains(session: Session, claim_ids: list[int]) -> dict[int, list[str]]:
 
 
 def _suggested_chain(article: Article, start: int, end: int) -> list[str] | None:
-    from factcheck.suggest.suggestions import suggest_for_claim
+    """The suggester's chain for a passage no visible assessment covers (None without one)."""
+    names = _suggestion(article.text, start, end, article.outlet)
+    return list(names) if names is not None else None
 
+
+@lru_cache(maxsize=4096)
+def _suggestion(text: str, start: int, end: int, outlet: str | None) -> tuple[str, ...] | None:
+    # Kept per process: a suggestion reads the whole article (about 50 ms), an article's text
+    # never changes, and a trace asks again for the same appearances each time it is drawn.
     try:
-        suggestion = suggest_for_claim(article.text, start, end, article.outlet)
+        from factcheck.suggest.suggestions import suggest_for_claim
+
+        suggestion = suggest_for_claim(text, start, end, outlet)
     except Exception:  # a suggestion is a convenience: a failing one leaves the chain unknown
         return None
-    names = [hop.name for hop in suggestion.chain]
+    names = tuple(hop.name for hop in suggestion.chain)
     return names if len(names) > 1 else None
 
 

@@ -33,8 +33,20 @@ def test_normalisation_folds_case_quotes_whitespace_and_punctuation() -> None:
 
 def test_exact_partial_and_reworded() -> None:
     assert match(QUOTE, QUOTE.upper().replace('"', "“")) == ("exact", 1.0)
-    partial = match('"A major problem for everyone," Stubb called it.', QUOTE)
+    partial = match('"A major problem for everyone," Stubb said of NATO troops.', QUOTE)
     assert partial is not None and partial[0] == "partial"
+    # The same words from someone else about something else: a stock phrase, not a quote.
+    assert (
+        match('Analysts called inflation "a major problem for everyone" on Monday.', QUOTE) is None
+    )
+    # A programme's or a book's title in quotation marks is not a quotation of a statement.
+    assert (
+        match(
+            'Stubb told "Good Morning America" that NATO troops in Ukraine would be welcome.',
+            'On "Good Morning America", Stubb praised the Finnish budget and NATO spending.',
+        )
+        is None
+    )
     reworded = match(
         "NATO troops in Ukraine would be a major problem for all parties in the talks, Stubb said.",
         "Stubb said NATO troops in Ukraine would be a major problem for all sides in the talks.",

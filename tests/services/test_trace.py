@@ -207,6 +207,28 @@ def test_the_known_chain_follows_each_outlets_own_article(session: Session) -> N
     assert [h.name for h in towards.shortest_chain] == ["Halvard Renk", "Eastport Tribune"]
 
 
+def test_a_statement_repeated_everywhere_is_still_found(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every shingle of a statement quoted in more passages than COMMON_SHINGLE is a stock
+    shingle; its rarest ones are looked up anyway."""
+    monkeypatch.setattr(trace, "COMMON_SHINGLE", 1)
+    first = add(session, WIRE, "Continental Press Agency", "2025-10-06")
+    others = [add(session, f"Copy {i}. {WIRE}", f"Outlet {i}", "2025-10-07") for i in range(3)]
+    found = trace.trace(session, claim_with(session, first, "Renk"))
+    assert sorted(a.article_id for a in found.appearances) == others
+
+
+def test_known_appearances_are_the_traces_articles(session: Session) -> None:
+    wire = add(session, WIRE, "Continental Press Agency", "2025-10-06")
+    paper = add(session, PAPER, "The Harbour Gazette", "2025-10-05")
+    add(session, STOCK_1, "Velsa Daily", "2025-10-04")
+    claim = claim_with(session, wire, "Renk")
+    (listed,) = trace.known_appearances(session, [claim]).values()
+    assert [(a.article_id, a.own) for a in listed] == [(paper, False), (wire, True)]
+    assert {a.article_id for a in trace.trace(session, claim).appearances} == {paper}
+
+
 def test_reindex_rebuilds_the_same_statements(session: Session) -> None:
     add(session, WIRE, "Continental Press Agency", "2025-10-06")
     add(session, PAPER, "The Harbour Gazette", "2025-10-07")

@@ -39,6 +39,17 @@ def test_statements_page_shows_the_constructed_trace(db: str) -> None:
         assert outlet in text
     assert at.get("graphviz_chart")
     assert "a serious threat" in text
+    # The demo's chains (demo-desk's assessments) give the whole trace.
+    assert "Earliest appearance:** Nordmark Broadcasting" in text
+    assert "Origin:** Halvard Renk" in text
+    assert "Halvard Renk → Nordmark Broadcasting → Continental Press Agency" in text
+    assert "ClickDaily" in text.split("Shortest known chain:")[1].split("\n")[0]
+    # Following the chain to the independent interview instead.
+    towards = next(box for box in at.selectbox if str(box.key).startswith("statements_towards_"))
+    assert "ClickDaily" in towards.options[towards.index]
+    towards.select_index(next(i for i, o in enumerate(towards.options) if "Eastport" in o)).run()
+    assert not at.exception, at.exception
+    assert "Halvard Renk → Eastport Tribune" in shown(at)
 
 
 def panel_script() -> None:
