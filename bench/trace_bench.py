@@ -1,13 +1,14 @@
 """Trace benchmarks (issue 16): accuracy on real news (PolNeAR) and speed at newsroom scale.
 
     .venv/bin/python bench/trace_bench.py                                  # both, SQLite
-    .venv/bin/python bench/trace_bench.py --only accuracy --extras 40      # + hand-check list
+    .venv/bin/python bench/trace_bench.py --only accuracy --extras 45      # + hand-check list
     .venv/bin/python bench/trace_bench.py --only speed --pg-url postgresql://postgres@127.0.0.1:5432/test
     .venv/bin/python bench/trace_bench.py --only speed --articles 2000 --claims 40000
 
 **Accuracy.** PolNeAR train + dev (`../shared/corpora/polnear`, 924 articles from 7 outlets on
-the 2016 campaign) is imported as a desk would (`import_text`: split, indexed), each article
-with its outlet, date and title from `metadata.tsv`. The truth is built from the text alone,
+the 2016 campaign) is imported as `factcheck import FOLDER --outlet NAME` does (`import_many`:
+split in worker processes, indexed), outlet by outlet, each article then given its date and
+title from `metadata.tsv`. The truth is built from the text alone,
 as issue 16 defines it: for each direct quote of 8+ words in an article, the other articles
 holding a run of 6+ consecutive words of it inside quotation marks are its true appearances.
 Quotations are found here by their own rules (curly, straight and the New York Times' doubled
@@ -21,8 +22,11 @@ only cost time here); a sample is checked against `trace` itself.
 
 **Speed.** The synthetic project of `bench/scale_bench.py` (`bench/scale_data.py`: 10,000
 articles, 200,000 claims, with assessments and chains) is built in a temporary SQLite file and,
-with `--pg-url`, a throwaway PostgreSQL database; its statements index is built with
-`rebuild_index` (timed). Then: `trace` of `--traces` claims drawn at random (median, p95);
+with `--pg-url`, a throwaway PostgreSQL database. Its template sentences would make every claim
+one statement with thousands of others, so each claim but an article's first is rewritten with
+a sentence drawn at random from PolNeAR (`rewrite_with_news`: about 7 articles a sentence, like
+a quote picked up by several outlets). Its statements index is built with `rebuild_index`
+(timed). Then: `trace` of `--traces` claims drawn at random (median, p95);
 `statements` over the whole project; and the index's share of import time, importing
 PolNeAR train on top of the project with the index kept (the time spent in `index_passages`
 over the whole import).

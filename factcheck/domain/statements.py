@@ -128,8 +128,19 @@ def winnow(sequence: list[int], window: int) -> set[int]:
     return {min(sequence[i : i + window]) for i in range(len(sequence) - window + 1)}
 
 
+# A closing double mark before any opening one: the text starts inside a quotation opened in
+# the sentence before (the splitter cut a quotation of several sentences). A straight mark
+# closes when it follows a word or punctuation and is followed by a space or the end.
+_CLOSES_FIRST = re.compile(r'^[^"“”„«]*?(?:”|(?<=[^\s"])"(?=[\s,.;:!?)]|$))')
+
+
 def _quoted_texts(text: str) -> Iterator[str]:
-    for match in _QUOTED.finditer(_DOUBLED_APOSTROPHES.sub('"', text)):
+    text = _DOUBLED_APOSTROPHES.sub('"', text)
+    opened_before = _CLOSES_FIRST.match(text)
+    if opened_before:
+        yield text[: opened_before.end() - 1]
+        text = text[opened_before.end() :]
+    for match in _QUOTED.finditer(text):
         yield next(group for group in match.groups() if group is not None)
 
 

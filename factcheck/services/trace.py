@@ -35,7 +35,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, false, func, insert, or_, select, update
+from sqlalchemy import Row, and_, delete, false, func, insert, or_, select, text, update
 from sqlmodel import Session, col
 
 from factcheck.domain.names import name_key
@@ -160,10 +160,25 @@ def rebuild_index(
     access.require_admin(session, access.resolve(None), doing="rebuild the statements index")
     session.execute(delete(StatementShingle))
     session.execute(delete(StatementPassage))
+    return index_all_articles(session, progress)
+
+
+def index_all_articles(
+    session: Session, progress: Callable[[int], None] | None = None
+) -> tuple[int, int]:
+    """Index every article from its current claims, oldest first, in the caller's transaction
+    (`rebuild_index`, and migration 0008 for the articles already stored); returns (articles,
+    passages). On PostgreSQL the index's statistics are refreshed as it grows: inside one
+    transaction autovacuum cannot see the new rows, and a planner that believes the shingle
+    table empty scans all of it for every article."""
     article_ids = list(session.execute(select(col(Article.id)).order_by(col(Article.id))).scalars())
+    analyze_at = 100
     passages = 0
     for done, article_id in enumerate(article_ids, start=1):
         passages += index_article_claims(session, article_id)
+        if done == analyze_at and session.get_bind().dialect.name == "postgresql":
+            session.execute(text("ANALYZE statement_passage, statement_shingle"))
+            analyze_at *= 4
         if progress is not None:
             progress(done)
     return len(article_ids), passages

@@ -60,7 +60,7 @@ def test_statements_page_shows_the_demo_trace(server: str, page) -> None:  # typ
     wait_idle(page)
     graph = page.locator("[data-testid='stGraphVizChart'] svg")
     graph.wait_for()
-    page.locator("[data-testid='stDataFrame'] canvas").first.wait_for()
+    page.locator("[data-testid='stTable']").first.wait_for()
     wait_idle(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "statements-top.png"))
@@ -86,7 +86,7 @@ def test_statements_page_shows_the_demo_trace(server: str, page) -> None:  # typ
     assert graph.locator("g.edge path:not([stroke='transparent'])").count() >= 4
     graph.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "statements-graph.png"))
-    _not_cut_off(page, "[data-testid='stMarkdownContainer'] p")
+    _not_cut_off(page, "[data-testid='stMarkdownContainer'] p, [data-testid='stTable'] td")
     box = graph.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 1280
 

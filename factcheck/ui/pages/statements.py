@@ -22,6 +22,7 @@ from factcheck.ui.trace_panel import (
 )
 
 GRAPH_ROW = 5  # appearances per row of the graph: fifteen stay readable at 1280 px
+TABLE_ROWS = 10
 
 
 def _dot_label(*lines: str) -> str:
@@ -82,20 +83,25 @@ rows = read(lambda s: trace_service.list_statements(s, int(minimum), 200))
 if not rows:
     st.info("No statement appears in that many articles yet.")
     st.stop()
-st.dataframe(
+# A static table wraps long wordings and outlet lists instead of cutting them; the ten most
+# repeated are shown, every statement listed is in the picker below.
+st.table(
     [
         {
             "statement": r.statement_id,
             "articles": r.articles,
-            "text": r.text,
-            "outlets": ", ".join(r.outlets),
+            "first wording": markdown_literal(r.text),
+            "outlets": markdown_literal(", ".join(r.outlets)),
         }
-        for r in rows
+        for r in rows[:TABLE_ROWS]
     ],
     hide_index=True,
-    key="statements_table",
 )
-labels = {r.statement_id: f"{r.statement_id} · {r.articles} articles · {r.text[:90]}" for r in rows}
+labels = {
+    r.statement_id: f"{r.statement_id} · {r.articles} articles · "
+    + (r.text if len(r.text) <= 90 else r.text[:89] + "…")
+    for r in rows
+}
 chosen = int(
     st.selectbox(
         "Statement", list(labels), format_func=lambda sid: labels[sid], key="statements_pick"

@@ -61,14 +61,13 @@ def upgrade() -> None:
 def _index_existing_articles() -> None:
     from sqlmodel import Session
 
-    from factcheck.services.trace import index_article_claims
+    from factcheck.services.trace import index_all_articles
 
     bind = op.get_bind()
     if bind.execute(sa.text("SELECT 1 FROM article LIMIT 1")).first() is None:
         return
     session = Session(bind=bind)
-    for (article_id,) in bind.execute(sa.text("SELECT id FROM article ORDER BY id")).all():
-        index_article_claims(session, article_id)
+    index_all_articles(session)
     session.flush()
 
 
