@@ -52,9 +52,7 @@ def act_as(
         if not required:
             return None
         fail(f"team mode: say who you are with {flag} NAME (or ${REVIEWER_ENV})")
-    password = os.environ.get(PASSWORD_ENV)
-    if password is None:
-        password = click.prompt(f"Password for {name}", hide_input=True, err=True)
+    password = _password(name)
     # The attempt is recorded in the database (lockout counter); its log line would only repeat
     # the one-line error on this terminal, unless the caller configured logging itself.
     quiet = logging.NullHandler()
@@ -64,6 +62,14 @@ def act_as(
         return reviewer_service.sign_in(state.engine, name, password)
     finally:
         auth_log.removeHandler(quiet)
+
+
+def _password(name: str) -> str:
+    """`name`'s password: $FACTCHECK_PASSWORD, else a hidden prompt."""
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        password = click.prompt(f"Password for {name}", hide_input=True, err=True)
+    return password
 
 
 def _acting(required: bool, flag: str = "--reviewer") -> Callable[[F], F]:
@@ -485,13 +491,16 @@ def team_group() -> None:
     process on it, whatever its environment says."""
 
 
+def _admin_name(help: str) -> Callable[[F], F]:
+    """`--reviewer NAME` for the team commands, which sign in themselves (not `acting_as`:
+    `enable` must work before the database is a team database)."""
+    return click.option(
+        "--reviewer", "name", envvar=REVIEWER_ENV, required=True, metavar="NAME", help=help
+    )
+
+
 def _admin_password(name: str, *, new: bool) -> str:
-    if new:
-        return _new_password(name)
-    password = os.environ.get(PASSWORD_ENV)
-    if password is None:
-        password = click.prompt(f"Password for {name}", hide_input=True, err=True)
-    return password
+    return _new_password(name) if new else _password(name)
 
 
 def _print_status(status: team_service.TeamStatus, as_json: bool) -> None:
@@ -510,14 +519,7 @@ def _print_status(status: team_service.TeamStatus, as_json: bool) -> None:
 
 
 @team_group.command("enable")
-@click.option(
-    "--reviewer",
-    "name",
-    envvar=REVIEWER_ENV,
-    required=True,
-    metavar="NAME",
-    help="The admin enabling it (on a database without an admin: the first admin).",
-)
+@_admin_name("The admin enabling it (on a database without an admin: the first admin).")
 @json_option
 @pass_state
 def team_enable(state: State, name: str, as_json: bool) -> None:
@@ -540,14 +542,7 @@ def team_enable(state: State, name: str, as_json: bool) -> None:
 
 
 @team_group.command("disable")
-@click.option(
-    "--reviewer",
-    "name",
-    envvar=REVIEWER_ENV,
-    required=True,
-    metavar="NAME",
-    help="An admin of this database.",
-)
+@_admin_name("An admin of this database.")
 @json_option
 @pass_state
 def team_disable(state: State, name: str, as_json: bool) -> None:

@@ -26,9 +26,7 @@ from sqlalchemy import (
     Result,
     String,
     and_,
-    false,
     inspect,
-    or_,
     select,
     true,
     type_coerce,
@@ -149,18 +147,9 @@ def assessment_conditions(session: Session, flt: ExportFilter) -> list[Any]:
         conditions.append(Assessment.updated_at >= flt.rated_from)
     if flt.rated_to:
         conditions.append(Assessment.updated_at <= flt.rated_to)
-    blind_to_others = access.blind_reviewer_id(session)
-    if blind_to_others is not None:
-        released = select(col(Article.id)).where(col(Article.released_at).is_not(None))
-        conditions.append(
-            or_(
-                and_(
-                    col(Assessment.reviewer_id) == blind_to_others,
-                    col(Assessment.is_final) == false(),
-                ),
-                col(Claim.article_id).in_(released),
-            )
-        )
+    visible = access.visible_assessments(session)
+    if visible is not None:
+        conditions.append(visible)
     return conditions
 
 

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, false
+from sqlalchemy import ColumnElement, Engine, and_, false, or_
 from sqlmodel import Session, col, select
 
 from factcheck.config import get_settings
@@ -140,6 +140,20 @@ def blind_reviewer_id(session: Session) -> int | None:
         return None
     row = load(session, resolve(None))  # fresh: a disabled account exports nothing
     return None if row.role in ADJUDICATING_ROLES else row.id
+
+
+def visible_assessments(session: Session) -> ColumnElement[bool] | None:
+    """THE blind-rating rule as a condition on Assessment (joined with its Claim): an
+    annotator's own non-final assessments plus every assessment of released articles; None
+    when nothing is hidden. Exports, figures, the registry's hop counts and traces use it."""
+    blind = blind_reviewer_id(session)
+    if blind is None:
+        return None
+    released = select(col(Article.id)).where(col(Article.released_at).is_not(None))
+    return or_(
+        and_(col(Assessment.reviewer_id) == blind, col(Assessment.is_final) == false()),
+        col(Claim.article_id).in_(released),
+    )
 
 
 def is_adjudicator(reviewer: Reviewer | Actor) -> bool:

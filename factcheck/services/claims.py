@@ -85,6 +85,31 @@ def _set_span(session: Session, claim: Claim, text: str, start: int, end: int) -
     session.add(claim)
 
 
+def _new_claim(
+    session: Session,
+    article_id: int,
+    text: str,
+    start: int,
+    end: int,
+    *,
+    kind: str,
+    dropped: bool = False,
+) -> Claim:
+    """A new claim over `text[start:end]`, scored, added to the session (split, add, and the
+    dropped rest of a trim)."""
+    claim = Claim(
+        article_id=article_id,
+        start=start,
+        end=end,
+        text=text[start:end],
+        kind=kind,
+        dropped=dropped,
+    )
+    rescore(claim)
+    session.add(claim)
+    return claim
+
+
 def has_assessments(session: Session, claim_id: int) -> bool:
     return (
         session.exec(select(Assessment.id).where(Assessment.claim_id == claim_id)).first()
@@ -188,15 +213,7 @@ def split_claim(
     with tracked(session, claim.article_id, "split", actor=actor) as change:
         change.summary = f"split {name} before “{_excerpt(text, right[0], right[1])}”"
         _set_span(session, claim, text, *left)
-        new = Claim(
-            article_id=claim.article_id,
-            start=right[0],
-            end=right[1],
-            text=text[right[0] : right[1]],
-            kind=claim.kind,
-        )
-        rescore(new)
-        session.add(new)
+        new = _new_claim(session, claim.article_id, text, *right, kind=claim.kind)
         renumber(session, claim.article_id)
     return claim, new
 
@@ -243,16 +260,7 @@ def edit_claim(
         change.summary = "; ".join(parts) or f"{name} unchanged"
         if drop_rest and not claim.dropped:
             for piece in uncovered_text(text, [old], [(new_start, new_end)]):
-                rest = Claim(
-                    article_id=claim.article_id,
-                    start=piece[0],
-                    end=piece[1],
-                    text=text[piece[0] : piece[1]],
-                    kind=claim.kind,
-                    dropped=True,
-                )
-                rescore(rest)
-                session.add(rest)
+                _new_claim(session, claim.article_id, text, *piece, kind=claim.kind, dropped=True)
         _set_span(session, claim, text, new_start, new_end)
         if kind is not None:
             claim.kind = ClaimKind(kind).value
@@ -277,15 +285,7 @@ def add_claim(
     _check_no_overlap(session, article_id, start, end, set())
     with tracked(session, article_id, "add", actor=actor) as change:
         change.summary = f"added a claim: “{_excerpt(text, start, end)}”"
-        claim = Claim(
-            article_id=article_id,
-            start=start,
-            end=end,
-            text=text[start:end],
-            kind=ClaimKind(kind).value,
-        )
-        rescore(claim)
-        session.add(claim)
+        claim = _new_claim(session, article_id, text, start, end, kind=ClaimKind(kind).value)
         renumber(session, article_id)
     return claim
 

@@ -17,7 +17,7 @@ from factcheck.domain.names import name_key as name_key  # the registry's key: T
 from factcheck.errors import DuplicateError, InputError, NotFoundError
 from factcheck.ids import row_id
 from factcheck.services import access
-from factcheck.store.models import Article, Assessment, ChainHopRow, Claim, Source, SourceAlias
+from factcheck.store.models import Assessment, ChainHopRow, Claim, Source, SourceAlias
 from schemas.records import parse_reliability
 from schemas.vocab import SourceKind
 
@@ -315,24 +315,11 @@ def list_sources(
 def _visible_hops(session: Session) -> list[Any] | None:
     """Conditions on ChainHopRow for the hops the acting reviewer may know of, or None when
     nothing is hidden (local mode, adjudicators, admins)."""
-    blind = access.blind_reviewer_id(session)
-    if blind is None:
+    visible = access.visible_assessments(session)
+    if visible is None:
         return None
-    released = select(Article.id).where(col(Article.released_at).is_not(None))
-    own = select(Assessment.id).where(
-        col(Assessment.reviewer_id) == blind,
-        col(Assessment.is_final) == False,  # noqa: E712
-    )
-    of_released = (
-        select(Assessment.id)
-        .join(Claim, col(Claim.id) == Assessment.claim_id)
-        .where(col(Claim.article_id).in_(released))
-    )
-    return [
-        or_(
-            col(ChainHopRow.assessment_id).in_(own), col(ChainHopRow.assessment_id).in_(of_released)
-        )
-    ]
+    seen = select(Assessment.id).join(Claim, col(Claim.id) == Assessment.claim_id).where(visible)
+    return [col(ChainHopRow.assessment_id).in_(seen)]
 
 
 def seed_starter_sources(session: Session) -> int:

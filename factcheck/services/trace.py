@@ -35,7 +35,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, false, func, insert, or_, select, text, update
+from sqlalchemy import Row, delete, false, func, insert, select, text, update
 from sqlmodel import Session, col
 
 from factcheck.domain.names import name_key
@@ -662,18 +662,9 @@ def _chains(session: Session, claim_ids: list[int]) -> dict[int, list[str]]:
     if not claim_ids:
         return {}
     conditions: list[Any] = [col(Assessment.claim_id).in_(claim_ids)]
-    blind_to_others = access.blind_reviewer_id(session)
-    if blind_to_others is not None:
-        released = select(col(Article.id)).where(col(Article.released_at).is_not(None))
-        conditions.append(
-            or_(
-                and_(
-                    col(Assessment.reviewer_id) == blind_to_others,
-                    col(Assessment.is_final) == false(),
-                ),
-                col(Claim.article_id).in_(released),
-            )
-        )
+    visible = access.visible_assessments(session)
+    if visible is not None:
+        conditions.append(visible)
     rows = session.execute(
         select(
             col(Assessment.id),

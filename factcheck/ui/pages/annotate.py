@@ -613,13 +613,16 @@ def edit_claims(action: str, drop_rest: bool = False) -> None:
         if result is not None:
             ss["claim_id"] = result.id
     if result is not None:
-        ss.pop("confirm", None)
-        last = read(lambda s: history.article_history(s, article_id, limit=1))
-        ss["flash"] = (
-            "success",
-            f"Claims updated: {last[0].summary}" if last else "Claims updated.",
-        )
-        ss.get("bounds_form", {}).pop("for", None)  # offsets start again from the claim
+        claims_updated()
+
+
+def claims_updated() -> None:
+    """After a boundary edit from the Bounds panel or the article view: say what changed
+    (the history's latest entry) and start the offset fields again from the claim."""
+    ss.pop("confirm", None)
+    last = read(lambda s: history.article_history(s, article_id, limit=1))
+    ss["flash"] = ("success", f"Claims updated: {last[0].summary}" if last else "Claims updated.")
+    ss.get("bounds_form", {}).pop("for", None)
 
 
 def resolver() -> Resolver:
@@ -787,13 +790,7 @@ def edit_selection(action: str, start: int, end: int) -> None:
         if result is not None:
             ss["claim_id"] = first.id
     if result is not None:
-        ss.pop("confirm", None)
-        last = read(lambda s: history.article_history(s, article_id, limit=1))
-        ss["flash"] = (
-            "success",
-            f"Claims updated: {last[0].summary}" if last else "Claims updated.",
-        )
-        ss.get("bounds_form", {}).pop("for", None)
+        claims_updated()
 
 
 def chain_editor(draft: Draft) -> None:

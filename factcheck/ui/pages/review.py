@@ -21,7 +21,9 @@ from factcheck.ui.common import (
     CREDIBILITY_OPTIONS,
     RELIABILITY_OPTIONS,
     current_actor,
+    forget,
     read,
+    remembered,
     require_reviewer,
     run_write,
 )
@@ -29,6 +31,7 @@ from schemas.records import AssessmentInput
 from schemas.vocab import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
 
 ss = st.session_state
+QUEUE_SECONDS = 10
 DISAGREE_STYLE = "background-color: rgba(255, 170, 0, 0.25)"
 FIELD_LABELS = {
     "attribution_type": "attribution type",
@@ -77,7 +80,18 @@ except FactcheckError as error:
     st.stop()
 
 # ------------------------------------------------------------------ the queue
-queue = read(lambda s: review.adjudication_queue(s, actor=actor)) if sheet.can_adjudicate else []
+# The project-wide queue reads every disagreeing claim's ratings: kept for a few seconds
+# (every widget on this page reruns it) and dropped when this page records a final.
+QUEUE_KEY = "review_queue"
+queue = (
+    remembered(
+        f"{QUEUE_KEY}:{reviewer.name}",
+        QUEUE_SECONDS,
+        lambda: read(lambda s: review.adjudication_queue(s, actor=actor)),
+    )
+    if sheet.can_adjudicate
+    else []
+)
 
 
 def step_queue(step: int) -> None:
@@ -130,6 +144,7 @@ if sheet.can_adjudicate:
         label, key=button_key, type="secondary" if sheet.released else "primary"
     )
     if clicked and run_write(lambda s: change(s, article_id, actor=actor)) is not None:
+        forget(QUEUE_KEY)  # team mode's queue covers released articles
         st.rerun()
 
 
@@ -430,4 +445,5 @@ if st.button("Record final assessment", key="record_final", type="primary"):
             f"Recorded the final assessment of claim {claim_id} ({grade or 'no grade'})."
         )
         ss.pop("final_form_claim", None)
+        forget(QUEUE_KEY)
         st.rerun()
