@@ -106,3 +106,26 @@ def test_local_mode_shows_the_queue_to_every_reviewer(db: str) -> None:
     at.run()
     assert not at.exception, at.exception
     assert "**2** in the project" in text_of(at)
+
+
+def test_a_half_written_final_survives_moving_and_another_page(db: str) -> None:
+    ids = seed(db)
+    at = start()
+    at.selectbox(key="pick_reviewer").set_value("judge").run()
+    at.button(key="continue_reviewer").click().run()
+    open_review(at)
+    assert at.session_state["review_claim"] == ids[1][0]
+    at.text_area(key="final_notes").input("Checked against the TASS copy").run()
+    at.button(key="take_source_reliability_ana").click().run()
+    at.button(key="queue_next").click().run()
+    assert at.session_state["review_claim"] == ids[0][0]
+    assert at.text_area(key="final_notes").value == ""  # the other claim's own form
+    at.button(key="queue_previous").click().run()
+    assert at.session_state["review_claim"] == ids[1][0]
+    assert at.text_area(key="final_notes").value == "Checked against the TASS copy"
+    assert at.selectbox(key="final_reliability").value == "B"
+    at.switch_page("factcheck/ui/pages/articles.py")
+    at.run()
+    open_review(at)
+    assert at.text_area(key="final_notes").value == "Checked against the TASS copy"
+    assert at.selectbox(key="final_reliability").value == "B"

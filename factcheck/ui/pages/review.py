@@ -368,8 +368,18 @@ def take_value(name: str, value: Any) -> None:
         ss[FORM_FIELDS[name]] = widget_value(name, value)
 
 
-if ss.get("final_form_claim") != claim_id or "final_base" not in ss:
-    start_form(begun.draft)
+# Each claim's unsaved final form is kept (FINAL_FORMS, not a widget key, so it outlives the
+# widgets): moving to another claim with J/K or the queue, or to another page and back,
+# finds the adjudicator's half-written form as it was.
+FINAL_FORMS = "final_forms"
+FORM_KEYS = (*FORM_FIELDS.values(), "final_notes", "final_base")
+kept_forms: dict[int, dict[str, Any]] = ss.setdefault(FINAL_FORMS, {})
+if ss.get("final_form_claim") != claim_id or any(key not in ss for key in FORM_KEYS):
+    if claim_id in kept_forms:
+        ss.update(kept_forms[claim_id])
+        ss["final_form_claim"] = claim_id
+    else:
+        start_form(begun.draft)
 draft = AssessmentInput.model_validate(ss["final_base"])
 prefilled = [
     f"{FIELD_LABELS.get(name, name.replace('_', ' '))} ({begun.fields[name].reason})"
@@ -421,6 +431,7 @@ g2.selectbox(
     key="final_credibility",
 )
 st.text_area("Adjudication notes", key="final_notes")
+kept_forms[claim_id] = {key: ss[key] for key in FORM_KEYS}
 
 if st.button("Record final assessment", key="record_final", type="primary"):
 
@@ -445,5 +456,6 @@ if st.button("Record final assessment", key="record_final", type="primary"):
             f"Recorded the final assessment of claim {claim_id} ({grade or 'no grade'})."
         )
         ss.pop("final_form_claim", None)
+        kept_forms.pop(claim_id, None)  # recorded: the form starts from the final next time
         forget(QUEUE_KEY)
         st.rerun()
