@@ -96,3 +96,53 @@ def test_statements_page_shows_the_demo_trace(server: str, page) -> None:  # typ
     boxes.last.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "statements-appearances.png"))
     page.screenshot(path=str(ARTIFACTS / "statements-full.png"), full_page=True)
+
+
+def traced_claim(url: str) -> tuple[int, int]:
+    """(article, claim) of the aggregator's copy of the demo statement: ClickDaily's claim
+    with the most other appearances."""
+    from sqlmodel import Session, select
+
+    from factcheck.services import trace as trace_service
+    from factcheck.store.engine import make_engine
+    from factcheck.store.models import Article, Claim
+
+    engine = make_engine(url)
+    with Session(engine) as session:
+        article = session.exec(select(Article).where(Article.outlet == "ClickDaily")).one()
+        claims = session.exec(select(Claim).where(Claim.article_id == article.id)).all()
+        best = max(claims, key=lambda c: len(trace_service.trace(session, c.id).appearances))  # type: ignore[arg-type]
+        found = (article.id, best.id)
+    engine.dispose()
+    return found  # type: ignore[return-value]
+
+
+def test_the_annotate_pages_trace_panel_opens_the_earliest_appearance(  # type: ignore[no-untyped-def]
+    server: str, server_db: str, page
+) -> None:
+    article_id, claim_id = traced_claim(server_db)
+    page.goto(f"{server}/annotate?reviewer=eve&article={article_id}&claim={claim_id}")
+    page.get_by_text("Claim").first.wait_for()
+    wait_idle(page)
+    page.get_by_role("button", name="Trace").click()
+    page.get_by_text("Where else this statement appeared").wait_for()
+    wait_idle(page)
+    assert page.get_by_text("earliest: ").first.is_visible()
+    page.get_by_text("Where else this statement appeared").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "trace-panel.png"))
+    earliest = page.locator(".st-key-trace_appearance_0")
+    earliest.get_by_role("button", name="Open", exact=True).click()
+    wait_idle(page)
+    page.wait_for_function(
+        f"() => !window.location.search.includes('article={article_id}&')"
+        f" && !window.location.search.endsWith('article={article_id}')"
+    )
+    wait_idle(page)
+    page.get_by_text("Nordmark Broadcasting ·").first.wait_for()  # the opened article's line
+    page.screenshot(path=str(ARTIFACTS / "trace-panel-opened.png"))
+    opened = page.url
+    page.reload()  # the address names the article and claim: a reload stays there
+    wait_idle(page)
+    assert (
+        f"article={article_id}" not in page.url and page.url.split("?")[1] == opened.split("?")[1]
+    )
